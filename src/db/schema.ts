@@ -1,0 +1,92 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * D1 tables. docs/storage-schema.md explains each column that holds a hash or a wrapped key, and why.
+ * Timestamps are ISO-8601 UTC strings unless the name ends in `_ms` (epoch milliseconds, compared numerically).
+ */
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(), // UUID v4, the public user_id
+    email: text("email").notNull(), // lower-cased
+    passwordHash: text("password_hash").notNull(), // "pbkdf2-sha256$<iter>$<salt b64u>$<hash b64u>"
+    clientId: text("client_id").notNull(), // public, permanent
+    clientSecretHash: text("client_secret_hash").notNull(), // HMAC-SHA-256(APP_SECRET, client_secret), b64u
+    dataKeyBySecret: text("data_key_by_secret").notNull(), // account data key wrapped under HKDF(client_secret)
+    dataKeyByPassword: text("data_key_by_password").notNull(), // account data key wrapped under HKDF(PBKDF2(password))
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("users_email_idx").on(t.email),
+    uniqueIndex("users_client_id_idx").on(t.clientId),
+    uniqueIndex("users_client_secret_hash_idx").on(t.clientSecretHash),
+  ],
+);
+
+/** Web sessions and OAuth access tokens: both are bearer credentials with their own wrapped copy of the data key. */
+export const authTokens = sqliteTable(
+  "auth_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(), // HMAC-SHA-256(APP_SECRET, token), b64u — the token itself is never stored
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["session", "access_token"] }).notNull(),
+    dataKeyWrapped: text("data_key_wrapped").notNull(), // account data key wrapped under HKDF(token)
+    createdAt: text("created_at").notNull(),
+    expiresAtMs: integer("expires_at_ms").notNull(),
+  },
+  (t) => [index("auth_tokens_user_idx").on(t.userId)],
+);
+
+/** Delivery points (PDL / PRM). A usage point belongs to at most one account. */
+export const usagePoints = sqliteTable(
+  "usage_points",
+  {
+    usagePointId: text("usage_point_id").primaryKey(), // 14 digits
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name"),
+    isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
+    hasConsumption: integer("has_consumption", { mode: "boolean" }).notNull().default(true),
+    hasProduction: integer("has_production", { mode: "boolean" }).notNull().default(false),
+    subscribedPower: text("subscribed_power"), // e.g. "9 kVA"
+    offpeakHours: text("offpeak_hours"), // e.g. "HC (22H30-6H30)"
+    consentExpiresAt: text("consent_expires_at"),
+    lastError: text("last_error"), // last gateway error code seen for this PDL (CONSENT_REQUIRED, …), cleared on success
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("usage_points_user_idx").on(t.userId)],
+);
+
+/** Consent `state` nonces: single use (deleted when consumed), bound to the session that asked, 10-minute life. */
+export const consentStates = sqliteTable("consent_states", {
+  nonce: text("nonce").primaryKey(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  sessionHash: text("session_hash").notNull(), // hash of the session that started the consent
+  expiresAtMs: integer("expires_at_ms").notNull(),
+});
+
+/** Fixed-window counters for login/signup throttling (per IP and per email hash). */
+export const attemptCounters = sqliteTable("attempt_counters", {
+  key: text("key").primaryKey(), // "<scope>:<keyed hash>"
+  windowStartMs: integer("window_start_ms").notNull(),
+  count: integer("count").notNull().default(0),
+});
+
+/** The simulator's own state (consents given on its consent pages). Only used when ENEDIS_ENV=simulator. */
+export const simulatorConsents = sqliteTable("simulator_consents", {
+  id: text("id").primaryKey(), // the v1 `code` or the v2 `autorisation_id`
+  clientId: text("client_id").notNull(),
+  householdId: text("household_id").notNull(),
+  usagePointIds: text("usage_point_ids").notNull(), // comma-separated
+  createdAt: text("created_at").notNull(),
+  expiresAt: text("expires_at").notNull(),
+  revoked: integer("revoked", { mode: "boolean" }).notNull().default(false),
+});
+
+export const nowIso = () => new Date().toISOString();

@@ -1,0 +1,28 @@
+import type { AccountGate } from "./limits/account-gate";
+import type { EnedisBudget } from "./limits/enedis-budget";
+import type { SimulatorThrottle } from "./simulator/throttle";
+
+/** Bindings and variables of the worker (wrangler.toml, `.dev.vars`, secrets). Parsed once into `Config` by config.ts. */
+export interface Env {
+  DB: D1Database;
+  KV: KVNamespace;
+  ASSETS?: Fetcher;
+  ENEDIS_BUDGET: DurableObjectNamespace<EnedisBudget>;
+  ACCOUNT_GATE: DurableObjectNamespace<AccountGate>;
+  SIMULATOR_THROTTLE: DurableObjectNamespace<SimulatorThrottle>;
+
+  ENEDIS_ENV?: string;
+  ENEDIS_API_BASE_URL?: string;
+  ENEDIS_AUTHORIZE_URL?: string;
+  ENEDIS_CLIENT_ID?: string;
+  ENEDIS_CLIENT_SECRET?: string;
+  ENEDIS_REDIRECT_URI?: string;
+  ENEDIS_API_MODE?: string;
+  ENEDIS_AUTHORIZE_VERSION?: string;
+  ENEDIS_RATE_LIMIT?: string;
+  ENEDIS_HOURLY_LIMIT?: string;
+  APP_SECRET?: string;
+  ADMIN_EMAILS?: string;
+  USER_DAILY_LIMIT_NO_CACHE?: string;
+  USER_DAILY_LIMIT_WITH_CACHE?: string;
+}

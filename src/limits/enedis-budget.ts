@@ -1,0 +1,4 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+// PLACEHOLDER — replaced by the limits implementation.
+export class EnedisBudget extends DurableObject<Env> {}
