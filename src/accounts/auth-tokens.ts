@@ -1,0 +1,65 @@
+import { and, eq, gt } from "drizzle-orm";
+import { getConfig } from "../config";
+import { unwrapDataKey, wrapDataKey } from "../crypto/data-key";
+import { randomToken } from "../crypto/encoding";
+import { keyedHash } from "../crypto/keyed-hash";
+import { db } from "../db/client";
+import { authTokens, nowIso, users } from "../db/schema";
+import type { Env } from "../env";
+
+/**
+ * Web sessions and OAuth access tokens. The token is handed to the client once; D1 keeps only its keyed hash
+ * and a copy of the account data key wrapped under a key derived from the token itself.
+ */
+export type AuthTokenKind = "session" | "access_token";
+
+export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
+export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+const PREFIX: Record<AuthTokenKind, string> = { session: "lgsess_", access_token: "lgat_" };
+const TTL: Record<AuthTokenKind, number> = { session: SESSION_TTL_SECONDS, access_token: ACCESS_TOKEN_TTL_SECONDS };
+
+export const hashAuthToken = (env: Env, kind: AuthTokenKind, token: string) => keyedHash(getConfig(env).appSecret, `auth-token:${kind}`, token);
+
+export async function issueAuthToken(env: Env, userId: string, dataKey: CryptoKey, kind: AuthTokenKind) {
+  const token = randomToken(PREFIX[kind]);
+  const tokenHash = await hashAuthToken(env, kind, token);
+  await db(env)
+    .insert(authTokens)
+    .values({
+      tokenHash,
+      userId,
+      kind,
+      dataKeyWrapped: await wrapDataKey(dataKey, token, kind),
+      createdAt: nowIso(),
+      expiresAtMs: Date.now() + TTL[kind] * 1000,
+    });
+  return { token, tokenHash, expiresIn: TTL[kind] };
+}
+
+export const looksLike = (kind: AuthTokenKind, token: string) => token.startsWith(PREFIX[kind]);
+
+/** Resolves a live token to its account and data key, or null. Lookup by primary key on the keyed hash. */
+export async function resolveAuthToken(env: Env, kind: AuthTokenKind, token: string) {
+  const tokenHash = await hashAuthToken(env, kind, token);
+  const row = await db(env)
+    .select({ user: users, wrapped: authTokens.dataKeyWrapped })
+    .from(authTokens)
+    .innerJoin(users, eq(users.id, authTokens.userId))
+    .where(and(eq(authTokens.tokenHash, tokenHash), eq(authTokens.kind, kind), gt(authTokens.expiresAtMs, Date.now())))
+    .get();
+  if (!row) return null;
+  try {
+    return { user: row.user, tokenHash, dataKey: await unwrapDataKey(row.wrapped, token, kind) };
+  } catch {
+    return null;
+  }
+}
+
+export async function revokeAuthToken(env: Env, tokenHash: string) {
+  await db(env).delete(authTokens).where(eq(authTokens.tokenHash, tokenHash));
+}
+
+/** Password change revokes every session; a new client_secret revokes the access tokens obtained with the old one. */
+export async function revokeAuthTokensOf(env: Env, userId: string, kind: AuthTokenKind) {
+  await db(env).delete(authTokens).where(and(eq(authTokens.userId, userId), eq(authTokens.kind, kind)));
+}

@@ -1,0 +1,105 @@
+import { eq } from "drizzle-orm";
+import { getConfig } from "../config";
+import { generateDataKey, unwrapDataKey, wrapDataKey } from "../crypto/data-key";
+import { randomToken, toBase64Url, randomBytes } from "../crypto/encoding";
+import { constantTimeEqual, keyedHash } from "../crypto/keyed-hash";
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../crypto/password";
+import { db } from "../db/client";
+import { nowIso, users } from "../db/schema";
+import type { Env } from "../env";
+import { AppError } from "../http/errors";
+
+/** Accounts and their long-lived credentials: password and API key (client_id + client_secret). */
+export type UserRow = typeof users.$inferSelect;
+
+const SECRET_PREFIX = "lgs_";
+const hashClientSecret = (env: Env, secret: string) => keyedHash(getConfig(env).appSecret, "client-secret", secret);
+const newClientId = () => `lgc_${toBase64Url(randomBytes(12))}`;
+
+export const isAdminEmail = (env: Env, email: string) => getConfig(env).adminEmails.includes(email.toLowerCase());
+
+export async function createAccount(env: Env, email: string, password: string) {
+  const d = db(env);
+  if (await d.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
+    throw new AppError(409, "USER_EXISTS", "An account already exists for this email.", { field: "email" });
+  }
+  const dataKey = await generateDataKey();
+  const clientSecret = randomToken(SECRET_PREFIX);
+  const pw = await hashPassword(password);
+  const row = {
+    id: crypto.randomUUID(),
+    email,
+    passwordHash: pw.stored,
+    clientId: newClientId(),
+    clientSecretHash: await hashClientSecret(env, clientSecret),
+    dataKeyBySecret: await wrapDataKey(dataKey, clientSecret, "client_secret"),
+    dataKeyByPassword: await wrapDataKey(dataKey, pw.wrapSecret, "password"),
+    createdAt: nowIso(),
+  };
+  try {
+    await d.insert(users).values(row);
+  } catch {
+    // the unique index lost a race with a concurrent signup for the same email
+    throw new AppError(409, "USER_EXISTS", "An account already exists for this email.", { field: "email" });
+  }
+  return { user: row as UserRow, clientSecret, dataKey };
+}
+
+/** Same work and same answer whether the email is unknown or the password wrong (SECURITY.md property 6). */
+export async function authenticateWithPassword(env: Env, email: string, password: string) {
+  const user = await db(env).select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+  const wrapSecret = await verifyPassword(user?.passwordHash ?? DUMMY_PASSWORD_HASH, password);
+  if (!user || !wrapSecret) return null;
+  return { user, dataKey: await unwrapDataKey(user.dataKeyByPassword, wrapSecret, "password") };
+}
+
+/**
+ * API key check. Lookup goes through the unique index on the secret's keyed hash (no scan); when a client_id
+ * is given too (HTTP Basic, token endpoint) it must match the same row, compared in constant time.
+ */
+export async function authenticateClient(env: Env, clientSecret: string, clientId?: string) {
+  if (!clientSecret || clientSecret.length > 200) return null;
+  const secretHash = await hashClientSecret(env, clientSecret);
+  const user = await db(env).select().from(users).where(eq(users.clientSecretHash, secretHash)).get();
+  if (!user || !constantTimeEqual(user.clientSecretHash, secretHash)) return null;
+  if (clientId !== undefined && !timingSafeStringEqual(user.clientId, clientId)) return null;
+  try {
+    return { user, dataKey: await unwrapDataKey(user.dataKeyBySecret, clientSecret, "client_secret") };
+  } catch {
+    return null;
+  }
+}
+
+function timingSafeStringEqual(a: string, b: string): boolean {
+  const ea = new TextEncoder().encode(a);
+  const eb = new TextEncoder().encode(b);
+  if (ea.byteLength !== eb.byteLength) return false;
+  return (crypto.subtle as SubtleCrypto & { timingSafeEqual(a: ArrayBufferView, b: ArrayBufferView): boolean }).timingSafeEqual(ea, eb);
+}
+
+/** New API key: the old one stops working at once; the data key is re-wrapped, so the cache stays readable. */
+export async function regenerateClientSecret(env: Env, userId: string, dataKey: CryptoKey) {
+  const clientSecret = randomToken(SECRET_PREFIX);
+  await db(env)
+    .update(users)
+    .set({
+      clientSecretHash: await hashClientSecret(env, clientSecret),
+      dataKeyBySecret: await wrapDataKey(dataKey, clientSecret, "client_secret"),
+    })
+    .where(eq(users.id, userId));
+  return clientSecret;
+}
+
+export async function changePassword(env: Env, user: UserRow, oldPassword: string, newPassword: string) {
+  const wrapSecret = await verifyPassword(user.passwordHash, oldPassword);
+  if (!wrapSecret) throw new AppError(401, "INVALID_CREDENTIALS", "Current password is wrong.", { field: "old_password" });
+  const dataKey = await unwrapDataKey(user.dataKeyByPassword, wrapSecret, "password");
+  const pw = await hashPassword(newPassword);
+  await db(env)
+    .update(users)
+    .set({ passwordHash: pw.stored, dataKeyByPassword: await wrapDataKey(dataKey, pw.wrapSecret, "password") })
+    .where(eq(users.id, user.id));
+  return dataKey;
+}
+
+export const findUserById = (env: Env, userId: string) => db(env).select().from(users).where(eq(users.id, userId)).get();

@@ -1,0 +1,49 @@
+import { sql } from "drizzle-orm";
+import { getConfig } from "../config";
+import { keyedHash } from "../crypto/keyed-hash";
+import { db } from "../db/client";
+import { attemptCounters } from "../db/schema";
+import type { Env } from "../env";
+import { AppError } from "../http/errors";
+
+/**
+ * Login and signup throttling per IP and per email (SECURITY.md property 6), fixed 15-minute windows in D1.
+ * One UPSERT … RETURNING per key: D1 runs it atomically, so parallel attempts cannot slip through.
+ * Keys are keyed hashes: the table reveals neither addresses nor emails.
+ */
+const WINDOW_MS = 15 * 60 * 1000;
+const LIMITS = { "login-ip": 30, "login-email": 10, "signup-ip": 10 } as const;
+type Scope = keyof typeof LIMITS;
+
+async function hit(env: Env, scope: Scope, subject: string, nowMs: number) {
+  const key = `${scope}:${await keyedHash(getConfig(env).appSecret, "throttle", subject)}`;
+  const windowFloor = nowMs - WINDOW_MS;
+  const row = await db(env)
+    .insert(attemptCounters)
+    .values({ key, windowStartMs: nowMs, count: 1 })
+    .onConflictDoUpdate({
+      target: attemptCounters.key,
+      set: {
+        count: sql`CASE WHEN ${attemptCounters.windowStartMs} <= ${windowFloor} THEN 1 ELSE ${attemptCounters.count} + 1 END`,
+        windowStartMs: sql`CASE WHEN ${attemptCounters.windowStartMs} <= ${windowFloor} THEN ${nowMs} ELSE ${attemptCounters.windowStartMs} END`,
+      },
+    })
+    .returning()
+    .get();
+  if (row.count > LIMITS[scope]) {
+    const retryAfter = Math.ceil((row.windowStartMs + WINDOW_MS - nowMs) / 1000);
+    throw new AppError(429, "TOO_MANY_ATTEMPTS", "Too many attempts. Try again later.", { retryAfter });
+  }
+}
+
+export const clientIp = (req: Request) => req.headers.get("CF-Connecting-IP") ?? "local";
+
+export async function throttleLogin(env: Env, ip: string, email: string) {
+  const now = Date.now();
+  await hit(env, "login-ip", ip, now);
+  await hit(env, "login-email", email.trim().toLowerCase(), now);
+}
+
+export async function throttleSignup(env: Env, ip: string) {
+  await hit(env, "signup-ip", ip, Date.now());
+}

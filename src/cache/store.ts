@@ -1,0 +1,66 @@
+import { openJson, sealJson } from "../crypto/seal";
+import type { Env } from "../env";
+import { pdlPrefix, accountPrefix, slotAad, type CacheKind } from "./keys";
+
+/**
+ * The encrypted cache (SECURITY.md property 1): one KV entry per account × PDL × kind × day, AES-GCM under
+ * the account's data key, the slot as AAD. Without the user's credential there is no data key, so nothing
+ * here is readable at rest — not by the operator either.
+ */
+export interface CacheSlot {
+  env: Env;
+  userId: string;
+  usagePointId: string;
+  kind: CacheKind;
+  dataKey: CryptoKey;
+}
+
+const KV_BULK_MAX = 100; // Workers KV bulk get takes at most 100 keys
+
+/** Reads the given days; a day absent, expired or undecryptable (tampered, moved) is simply missing. */
+export async function readDays<T>(slot: CacheSlot, days: string[]): Promise<Map<string, T>> {
+  const prefix = await pdlPrefix(slot.env, slot.userId, slot.usagePointId);
+  const found = new Map<string, T>();
+  for (let i = 0; i < days.length; i += KV_BULK_MAX) {
+    const chunk = days.slice(i, i + KV_BULK_MAX);
+    const values = await slot.env.KV.get(chunk.map((d) => `${prefix}${slot.kind}:${d}`), "text");
+    await Promise.all(
+      chunk.map(async (day) => {
+        const sealed = values.get(`${prefix}${slot.kind}:${day}`);
+        if (!sealed) return;
+        try {
+          found.set(day, await openJson<T>(slot.dataKey, sealed, slotAad(slot.userId, slot.usagePointId, slot.kind, day)));
+        } catch {
+          // not ours to read (wrong key or slot): treat as a miss, it will be fetched and overwritten
+        }
+      }),
+    );
+  }
+  return found;
+}
+
+export async function writeDays<T>(slot: CacheSlot, entries: Array<{ day: string; value: T; ttlSeconds: number }>) {
+  const prefix = await pdlPrefix(slot.env, slot.userId, slot.usagePointId);
+  await Promise.all(
+    entries.map(async ({ day, value, ttlSeconds }) =>
+      slot.env.KV.put(`${prefix}${slot.kind}:${day}`, await sealJson(slot.dataKey, value, slotAad(slot.userId, slot.usagePointId, slot.kind, day)), {
+        expirationTtl: Math.max(60, ttlSeconds), // KV's minimum TTL is 60 s
+      }),
+    ),
+  );
+}
+
+async function deleteByPrefix(env: Env, prefix: string): Promise<number> {
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await env.KV.list({ prefix, cursor });
+    await Promise.all(page.keys.map((k) => env.KV.delete(k.name)));
+    deleted += page.keys.length;
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return deleted;
+}
+
+export const purgePdlCache = async (env: Env, userId: string, usagePointId: string) => deleteByPrefix(env, await pdlPrefix(env, userId, usagePointId));
+export const purgeAccountCache = async (env: Env, userId: string) => deleteByPrefix(env, await accountPrefix(env, userId));

@@ -1,0 +1,43 @@
+import { eq } from "drizzle-orm";
+import { getConfig } from "../config";
+import { randomBytes, toBase64Url } from "../crypto/encoding";
+import { constantTimeEqual, keyedHash } from "../crypto/keyed-hash";
+import { db } from "../db/client";
+import { consentStates } from "../db/schema";
+import type { Env } from "../env";
+
+/**
+ * The consent `state` (SECURITY.md property 3): "<user id>.<nonce>.<mac>" — 82 characters, under Enedis's
+ * 100. The MAC (HMAC-SHA-256 under APP_SECRET, truncated to 128 bits) makes it unforgeable; the nonce's D1
+ * record makes it single-use (deleted with DELETE … RETURNING, atomic in D1), short-lived (10 minutes) and
+ * bound to the browser session that asked for it. Not KV: KV is eventually consistent, a replay could win.
+ */
+export const STATE_TTL_MS = 10 * 60 * 1000;
+/** States issued through the API (no browser session) are bound to this marker instead of a session. */
+export const API_BINDING = "api";
+
+const mac = async (env: Env, userId: string, nonce: string) => (await keyedHash(getConfig(env).appSecret, "consent-state", `${userId}.${nonce}`)).slice(0, 22);
+
+export async function issueState(env: Env, userId: string, binding: string): Promise<string> {
+  const nonce = toBase64Url(randomBytes(16));
+  await db(env).insert(consentStates).values({ nonce, userId, sessionHash: binding, expiresAtMs: Date.now() + STATE_TTL_MS });
+  return `${userId}.${nonce}.${await mac(env, userId, nonce)}`;
+}
+
+export type StateProblem = "invalid" | "used" | "expired" | "other_session";
+
+/**
+ * Consumes the state once. `sessionHash` is the current browser session's (undefined without a session).
+ * Returns the user id, or why it is refused. Whatever the outcome, a known nonce is burnt.
+ */
+export async function consumeState(env: Env, state: string | undefined, sessionHash: string | undefined): Promise<{ userId: string } | { problem: StateProblem }> {
+  const parts = (state ?? "").split(".");
+  if (!state || state.length > 100 || parts.length !== 3) return { problem: "invalid" };
+  const [userId, nonce, tag] = parts;
+  if (!constantTimeEqual(tag, await mac(env, userId, nonce))) return { problem: "invalid" };
+  const record = await db(env).delete(consentStates).where(eq(consentStates.nonce, nonce)).returning().get();
+  if (!record || record.userId !== userId) return { problem: "used" };
+  if (record.expiresAtMs < Date.now()) return { problem: "expired" };
+  if (record.sessionHash !== API_BINDING && record.sessionHash !== sessionHash) return { problem: "other_session" };
+  return { userId };
+}

@@ -1,0 +1,78 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { looksLike, resolveAuthToken } from "../accounts/auth-tokens";
+import { authenticateClient, isAdminEmail, type UserRow } from "../accounts/credentials";
+import { AppError } from "./errors";
+import { readSessionCookie } from "./session-cookie";
+import type { AppEnv, Caller } from "./types";
+
+/**
+ * Who is calling, four ways (API.md): Bearer client_secret, Bearer access token, Basic client_id:client_secret,
+ * or the dashboard session cookie. Each way also yields the account's data key, unwrapped with a key derived
+ * from the presented credential — the only way the cache can be read.
+ */
+export async function identify(c: Context<AppEnv>): Promise<Caller | null> {
+  const header = c.req.header("Authorization");
+  if (header) {
+    const [scheme, value = ""] = header.split(/\s+/, 2);
+    if (/^bearer$/i.test(scheme)) {
+      const token = value.trim();
+      if (looksLike("access_token", token)) {
+        const hit = await resolveAuthToken(c.env, "access_token", token);
+        return hit ? toCaller(c, hit.user, hit.dataKey, "access_token") : null;
+      }
+      const hit = await authenticateClient(c.env, token);
+      return hit ? toCaller(c, hit.user, hit.dataKey, "client_secret") : null;
+    }
+    if (/^basic$/i.test(scheme)) {
+      const pair = decodeBasic(value);
+      if (!pair) return null;
+      const hit = await authenticateClient(c.env, pair.secret, pair.id);
+      return hit ? toCaller(c, hit.user, hit.dataKey, "basic") : null;
+    }
+    return null;
+  }
+  const session = readSessionCookie(c);
+  if (!session) return null;
+  const hit = await resolveAuthToken(c.env, "session", session);
+  return hit ? { ...toCaller(c, hit.user, hit.dataKey, "session"), sessionHash: hit.tokenHash } : null;
+}
+
+export function decodeBasic(value: string): { id: string; secret: string } | null {
+  try {
+    const text = atob(value.trim());
+    const i = text.indexOf(":");
+    if (i < 0) return null;
+    return { id: decodeURIComponent(text.slice(0, i)), secret: decodeURIComponent(text.slice(i + 1)) };
+  } catch {
+    return null;
+  }
+}
+
+function toCaller(c: Context<AppEnv>, user: UserRow, dataKey: CryptoKey, via: Caller["via"]): Caller {
+  return { userId: user.id, email: user.email, clientId: user.clientId, createdAt: user.createdAt, isAdmin: isAdminEmail(c.env, user.email), dataKey, via };
+}
+
+/**
+ * A state-changing request authenticated by the cookie must come from our own pages (CSRF, SECURITY.md 5):
+ * same Origin, or Sec-Fetch-Site same-origin. Bearer/Basic callers are not exposed to CSRF.
+ */
+function sameOrigin(c: Context): boolean {
+  const origin = c.req.header("Origin");
+  if (origin) return origin === new URL(c.req.url).origin;
+  return c.req.header("Sec-Fetch-Site") === "same-origin";
+}
+
+export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const caller = await identify(c);
+  if (!caller) throw new AppError(401, "UNAUTHORIZED", "Missing or invalid credentials.", { headers: { "WWW-Authenticate": 'Bearer realm="linky-gateway"' } });
+  if (caller.via === "session" && !["GET", "HEAD", "OPTIONS"].includes(c.req.method) && !sameOrigin(c)) {
+    throw new AppError(403, "CSRF_FAILED", "Cross-site request refused.");
+  }
+  c.set("caller", caller);
+  await next();
+};
+
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get("caller").isAdmin) throw new AppError(403, "FORBIDDEN", "Administrators only.");
+  await next();
+};

@@ -1,0 +1,28 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ConfigError } from "../config";
+import { AppError, errorBody } from "./errors";
+import { errorPage } from "../pages/error-page";
+
+const isApi = (c: Context) => c.req.path.startsWith("/api/");
+
+/**
+ * The one place a thrown error becomes an answer: the JSON envelope for /api, a French page elsewhere.
+ * Unknown errors are logged by name only (their messages may hold upstream text or values) and answered
+ * as a bare 500 — never a stack trace.
+ */
+export function onError(err: Error, c: Context): Response | Promise<Response> {
+  let appError: AppError;
+  if (err instanceof AppError) appError = err;
+  else if (err instanceof HTTPException && err.status === 413) appError = new AppError(413 as never, "PAYLOAD_TOO_LARGE", "Request body too large.");
+  else if (err instanceof HTTPException && err.status === 403) appError = new AppError(403, "CSRF_FAILED", "Cross-site request refused.");
+  else if (err instanceof HTTPException && err.status < 500) appError = new AppError(err.status as 400, "VALIDATION_ERROR", "Malformed request.");
+  else {
+    console.error(JSON.stringify({ event: "unhandled_error", name: err instanceof ConfigError ? "ConfigError" : err.name, path: c.req.path }));
+    appError = new AppError(500, "INTERNAL_ERROR", "Internal error.");
+  }
+  const headers: Record<string, string> = { ...(appError.extra.headers ?? {}) };
+  if (appError.extra.retryAfter !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(appError.extra.retryAfter)));
+  if (!isApi(c)) return errorPage(c, appError, headers);
+  return c.json(errorBody(appError.code, appError.message, appError.extra.field), appError.status, headers);
+}

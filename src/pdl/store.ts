@@ -1,0 +1,101 @@
+import { and, count, eq, inArray } from "drizzle-orm";
+import { db } from "../db/client";
+import { nowIso, usagePoints } from "../db/schema";
+import type { Env } from "../env";
+import { AppError } from "../http/errors";
+
+export type UsagePointRow = typeof usagePoints.$inferSelect;
+
+/** The public shape of a PDL (API.md). */
+export const toPublicPdl = (p: UsagePointRow) => ({
+  usage_point_id: p.usagePointId,
+  name: p.name,
+  is_active: p.isActive,
+  has_consumption: p.hasConsumption,
+  has_production: p.hasProduction,
+  subscribed_power: p.subscribedPower,
+  offpeak_hours: p.offpeakHours,
+  created_at: p.createdAt,
+  consent_expires_at: p.consentExpiresAt,
+});
+
+export const listPdls = (env: Env, userId: string) =>
+  db(env).select().from(usagePoints).where(eq(usagePoints.userId, userId)).orderBy(usagePoints.createdAt, usagePoints.usagePointId).all();
+
+/**
+ * The ownership check every data route makes first (SECURITY.md property 4). One query filtered by both
+ * the PDL and the caller's account: another account's PDL and a non-existent one take the same path and
+ * answer the same 404.
+ */
+export async function ownedPdl(env: Env, userId: string, usagePointId: string): Promise<UsagePointRow> {
+  const row = await db(env)
+    .select()
+    .from(usagePoints)
+    .where(and(eq(usagePoints.usagePointId, usagePointId), eq(usagePoints.userId, userId)))
+    .get();
+  if (!row) throw new AppError(404, "PDL_NOT_FOUND", "No such delivery point on this account.", { field: "usage_point_id" });
+  return row;
+}
+
+export async function holdersOf(env: Env, usagePointIds: string[]) {
+  if (usagePointIds.length === 0) return new Map<string, string>();
+  const rows = await db(env)
+    .select({ id: usagePoints.usagePointId, userId: usagePoints.userId })
+    .from(usagePoints)
+    .where(inArray(usagePoints.usagePointId, usagePointIds))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.userId]));
+}
+
+export interface PdlSummary {
+  subscribedPower: string | null;
+  offpeakHours: string | null;
+  hasConsumption: boolean;
+  hasProduction: boolean;
+  consentExpiresAt: string | null;
+}
+
+/**
+ * Creates the PDL for this account (true), or refreshes its consent summary when the account already has it
+ * (false). A PDL held by another account is never moved: PDL_TAKEN.
+ */
+export async function upsertPdl(env: Env, userId: string, usagePointId: string, s: PdlSummary): Promise<boolean> {
+  const inserted = await db(env)
+    .insert(usagePoints)
+    .values({ usagePointId, userId, createdAt: nowIso(), lastError: null, ...s })
+    .onConflictDoNothing()
+    .returning({ id: usagePoints.usagePointId })
+    .get();
+  if (inserted) return true;
+  const updated = await db(env)
+    .update(usagePoints)
+    .set({ ...s, lastError: null })
+    .where(and(eq(usagePoints.usagePointId, usagePointId), eq(usagePoints.userId, userId)))
+    .returning({ id: usagePoints.usagePointId })
+    .get();
+  if (!updated) throw new AppError(409, "PDL_TAKEN", "This delivery point is attached to another account.");
+  return false;
+}
+
+export async function updatePdl(env: Env, userId: string, usagePointId: string, patch: { name?: string | null; isActive?: boolean }) {
+  const row = await db(env)
+    .update(usagePoints)
+    .set(patch)
+    .where(and(eq(usagePoints.usagePointId, usagePointId), eq(usagePoints.userId, userId)))
+    .returning()
+    .get();
+  if (!row) throw new AppError(404, "PDL_NOT_FOUND", "No such delivery point on this account.", { field: "usage_point_id" });
+  return row;
+}
+
+export async function setLastError(env: Env, usagePointId: string, code: string | null) {
+  await db(env).update(usagePoints).set({ lastError: code }).where(eq(usagePoints.usagePointId, usagePointId));
+}
+
+export async function deletePdlRow(env: Env, userId: string, usagePointId: string) {
+  await db(env).delete(usagePoints).where(and(eq(usagePoints.usagePointId, usagePointId), eq(usagePoints.userId, userId)));
+}
+
+export async function pdlCounts(env: Env) {
+  return db(env).select({ userId: usagePoints.userId, n: count() }).from(usagePoints).groupBy(usagePoints.userId).all();
+}
