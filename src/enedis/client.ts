@@ -1,0 +1,48 @@
+/**
+ * The upstream client routes use, chosen by ENEDIS_API_MODE: `legacy` (v5), `new` (Data Connect 2026),
+ * or `auto` (2026, asking v5 again when 2026 failed as an API — see errors.ts for which failures).
+ * Every generation hands back v5 shapes, so callers never know which one answered.
+ */
+import { getConfig } from "../config";
+import type { Env } from "../env";
+import { createDc2026Client } from "./dc2026";
+import { shouldFallBackToLegacy } from "./errors";
+import { createTransport } from "./transport";
+import type { EnedisClient, EnedisTransport } from "./types";
+import { createV5Client } from "./v5";
+
+export function createEnedisClient(env: Env, transport: EnedisTransport = createTransport(env)): EnedisClient {
+  const config = getConfig(env);
+  switch (config.apiMode) {
+    case "legacy":
+      return createV5Client(transport, config);
+    case "new":
+      return createDc2026Client(transport, config);
+    case "auto":
+      return withLegacyFallback(createDc2026Client(transport, config), createV5Client(transport, config));
+  }
+}
+
+/**
+ * Each call goes to `primary`; an HTTP-level failure (5xx, timeout, API not subscribed, unknown route,
+ * swagger mismatch) is asked again of `legacy`. Answers about the data (no consent, not the owner,
+ * no data, throttled) are final: the other generation would say the same, at the cost of a call.
+ */
+export function withLegacyFallback(primary: EnedisClient, legacy: EnedisClient): EnedisClient {
+  const attempt = async <T>(call: (client: EnedisClient) => Promise<T>): Promise<T> => {
+    try {
+      return await call(primary);
+    } catch (err) {
+      if (!shouldFallBackToLegacy(err)) throw err;
+      console.warn(`enedis: Data Connect 2026 failed (${(err as { upstreamCode?: string }).upstreamCode ?? "?"}), asking v5`);
+      return call(legacy);
+    }
+  };
+  return {
+    fetchToken: () => attempt((c) => c.fetchToken()),
+    meterReading: (token, kind, id, start, end) => attempt((c) => c.meterReading(token, kind, id, start, end)),
+    customerData: (token, kind, id) => attempt((c) => c.customerData(token, kind, id)),
+    usagePointsForV1: (token, ids) => attempt((c) => c.usagePointsForV1(token, ids)),
+    usagePointsForV2: (token, autorisationId) => attempt((c) => c.usagePointsForV2(token, autorisationId)),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The one way the gateway sends a request to Enedis: API host prefix, a permit from the global budget
+ * before every attempt, bounded retries for failures of the line, and 429s turned into ENEDIS_BUSY
+ * (after telling the budget when Enedis will take calls again). In simulator mode the request never
+ * leaves the worker: it is handed to the simulator app directly.
+ *
+ * Nothing here logs a body, a token, a query string or a path (paths and queries carry PDL numbers).
+ */
+import { getConfig } from "../config";
+import type { Env } from "../env";
+import { acquireEnedisPermit, reportEnedisThrottle } from "../limits/budget-client";
+import { simulatorApp } from "../simulator/app";
+import { EnedisUpstreamError, UNAVAILABLE_RETRY_AFTER_S, enedisError, throttledUntilMs, type EnedisGeneration } from "./errors";
+import type { EnedisApi, EnedisTransport } from "./types";
+
+export const REQUEST_TIMEOUT_MS = 15_000;
+/** Pause before retry n (1-based): network errors, timeouts and 5xx only. */
+export const RETRY_DELAYS_MS = [200, 800] as const;
+
+/** What the transport needs from the outside world; tests replace any of it. */
+export interface TransportDeps {
+  send: (request: Request) => Promise<Response>;
+  acquirePermit: (api: EnedisApi) => Promise<void>;
+  reportThrottle: (api: EnedisApi, untilMs: number) => Promise<void>;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+}
+
+/** The simulator answers under its own paths; its host name is never resolved. */
+const SIMULATOR_ORIGIN = "http://simulator.internal";
+
+export function createTransport(env: Env, overrides: Partial<TransportDeps> = {}): EnedisTransport {
+  const config = getConfig(env);
+  const inProcess = config.enedisEnv === "simulator" && !env.ENEDIS_API_BASE_URL;
+  const deps: TransportDeps = {
+    send: inProcess
+      ? async (request) => simulatorApp.fetch(request, env)
+      : (request) => fetch(request, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
+    acquirePermit: (api) => acquireEnedisPermit(env, api),
+    reportThrottle: (api, untilMs) => reportEnedisThrottle(env, api, untilMs),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: () => Date.now(),
+    ...overrides,
+  };
+  const urlFor = (path: string) => (inProcess ? new URL(path, SIMULATOR_ORIGIN).toString() : config.apiBaseUrl + path);
+
+  return async (api, path, init = {}) => {
+    for (let attempt = 0; ; attempt++) {
+      await deps.acquirePermit(api);
+      const retryable = attempt < RETRY_DELAYS_MS.length;
+      let response: Response;
+      try {
+        response = await deps.send(new Request(urlFor(path), init));
+      } catch (err) {
+        // Network failure or our 15 s timeout: Enedis never answered.
+        if (retryable) {
+          console.warn(`enedis ${api}: no answer (${err instanceof Error ? err.name : "error"}), retrying`);
+          await deps.sleep(RETRY_DELAYS_MS[attempt]);
+          continue;
+        }
+        throw new EnedisUpstreamError(503, "ENEDIS_UNAVAILABLE", "Enedis ne répond pas ; réessayez plus tard.", true, "network", {
+          retryAfter: UNAVAILABLE_RETRY_AFTER_S,
+        });
+      }
+      if (response.status === 429) {
+        // Retrying blindly would only be throttled again: the whole gateway waits until Enedis's time.
+        const body = await readBody(response);
+        const now = deps.now();
+        const until = throttledUntilMs(body, response.headers, now);
+        console.warn(`enedis ${api}: throttled by Enedis for ${Math.ceil((until - now) / 1000)} s`);
+        await deps.reportThrottle(api, until);
+        throw enedisError(429, body, generationOf(path), (until - now) / 1000);
+      }
+      if (response.status >= 500 && retryable) {
+        console.warn(`enedis ${api}: HTTP ${response.status}, retrying`);
+        await response.body?.cancel();
+        await deps.sleep(RETRY_DELAYS_MS[attempt]);
+        continue;
+      }
+      return response;
+    }
+  };
+}
+
+/** The 2026 APIs live under these prefixes; everything else is a v5 path (token and discovery included). */
+export function generationOf(path: string): EnedisGeneration {
+  return /^\/(mesure_synchrone_auto|situation_contrat_auto|synth_contrat_auto|comptage_auto|donnees_generales_auto|subscribed_services)\//.test(path)
+    ? "dc2026"
+    : "v5";
+}
+
+/** A response body as JSON when it is JSON, as text otherwise (for error classification only). */
+export async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * One JSON call: a 2xx answers its parsed body, anything else throws the mapped gateway error
+ * (errors.ts). Adds the bearer token and Accept header the Enedis APIs require.
+ */
+export async function callEnedisJson(
+  transport: EnedisTransport,
+  api: EnedisApi,
+  path: string,
+  accessToken: string | null,
+  init: RequestInit = {},
+): Promise<unknown> {
+  const headers = new Headers(init.headers);
+  headers.set("Accept", "application/json");
+  if (accessToken !== null) headers.set("Authorization", `Bearer ${accessToken}`);
+  const response = await transport(api, path, { ...init, headers });
+  const body = await readBody(response);
+  if (!response.ok) throw enedisError(response.status, body, generationOf(path));
+  if (typeof body !== "object" || body === null) {
+    throw new EnedisUpstreamError(502, "ENEDIS_UNAVAILABLE", "Enedis a envoyé une réponse illisible.", true, "not-json");
+  }
+  return body;
+}
