@@ -1,0 +1,126 @@
+import type { EnedisApi } from "../enedis/types";
+import { earliestStart } from "./slots";
+import { DAY_MS, HOUR_MS, SECOND_MS, retryAfterSeconds, utcDay } from "./time";
+
+/**
+ * The bookkeeping behind EnedisBudget, over the Durable Object's SQLite storage. Every method is synchronous
+ * (ctx.storage.sql is), so each call runs to completion before the next request is delivered: no two
+ * reservations can ever pick the same slot.
+ *
+ * Tables:
+ *   grants(api, start_ms)            every granted start of the last hour (also the future ones): both windows
+ *   blocks(scope, until_ms)          Enedis 429 "next access" times; scope is an EnedisApi or "*" for all APIs
+ *   daily_calls(day, api, calls)     granted calls per UTC day and API, for the admin statistics (kept 31 days)
+ */
+
+export interface BudgetLimits {
+  perSecond: number;
+  perHourPerApi: number;
+}
+
+export type Reservation =
+  | { ok: true; waitMs: number; startAtMs: number }
+  | { ok: false; retryAfterSec: number; reason: "rate" | "hourly" | "enedis_throttled" };
+
+export interface BudgetStats {
+  today: { enedisCalls: number };
+  perApi: Record<string, number>;
+}
+
+/**
+ * Callers start their call when their wait ends, after an RPC answer whose latency varies between isolates.
+ * Spacing per-second windows by a little more than a second keeps that jitter from ever packing one more call
+ * than allowed into Enedis's own one-second window.
+ */
+export const RATE_WINDOW_MS = SECOND_MS + 100;
+const ALL_APIS = "*";
+/** An Enedis "next access" farther away than this is treated as this (a bad value must not block forever). */
+const MAX_BLOCK_MS = HOUR_MS;
+const STATS_KEPT_DAYS = 31;
+
+export class BudgetLedger {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS grants (api TEXT NOT NULL, start_ms INTEGER NOT NULL)`);
+    sql.exec(`CREATE INDEX IF NOT EXISTS grants_by_start ON grants (start_ms)`);
+    sql.exec(`CREATE INDEX IF NOT EXISTS grants_by_api ON grants (api, start_ms)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS blocks (scope TEXT PRIMARY KEY, until_ms INTEGER NOT NULL)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS daily_calls (day TEXT NOT NULL, api TEXT NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (day, api))`);
+  }
+
+  /** Grants the earliest start respecting both windows and any block, or refuses when it is more than maxWaitMs away. */
+  reserve(api: EnedisApi, maxWaitMs: number, nowMs: number, limits: BudgetLimits): Reservation {
+    this.prune(nowMs);
+    const blockedUntil = Math.max(nowMs, this.blockedUntil(api));
+    const allRecent = this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, blockedUntil - RATE_WINDOW_MS);
+    const apiHour = this.starts(`SELECT start_ms FROM grants WHERE api = ? AND start_ms > ? ORDER BY start_ms`, api, nowMs - HOUR_MS);
+
+    // Each search returns the earliest fit at or after its input, so alternating them climbs to the earliest
+    // time that fits both; every step moves to a strictly later candidate, so it ends.
+    let startAt = blockedUntil;
+    for (;;) {
+      const rateFit = earliestStart(allRecent, startAt, limits.perSecond, RATE_WINDOW_MS);
+      const bothFit = earliestStart(apiHour, rateFit, limits.perHourPerApi, HOUR_MS);
+      if (bothFit === rateFit) {
+        startAt = rateFit;
+        break;
+      }
+      startAt = bothFit;
+    }
+
+    const waitMs = startAt - nowMs;
+    if (waitMs > maxWaitMs) {
+      return { ok: false, retryAfterSec: retryAfterSeconds(waitMs), reason: this.refusalReason(blockedUntil, apiHour, maxWaitMs, nowMs, limits) };
+    }
+    this.sql.exec(`INSERT INTO grants (api, start_ms) VALUES (?, ?)`, api, startAt);
+    this.sql.exec(
+      `INSERT INTO daily_calls (day, api, calls) VALUES (?, ?, 1) ON CONFLICT (day, api) DO UPDATE SET calls = calls + 1`,
+      utcDay(startAt),
+      api,
+    );
+    return { ok: true, waitMs, startAtMs: startAt };
+  }
+
+  /** Honours an Enedis 429: no grant for `api` (null: any API) starts before `untilMs`. Later blocks win. */
+  blockUntil(api: EnedisApi | null, untilMs: number, nowMs: number): void {
+    if (!Number.isFinite(untilMs) || untilMs <= nowMs) return;
+    const until = Math.min(untilMs, nowMs + MAX_BLOCK_MS);
+    this.sql.exec(
+      `INSERT INTO blocks (scope, until_ms) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET until_ms = MAX(until_ms, excluded.until_ms)`,
+      api ?? ALL_APIS,
+      until,
+    );
+  }
+
+  /** Calls granted on the UTC day of `nowMs`, in total and per API. */
+  stats(nowMs: number): BudgetStats {
+    const perApi: Record<string, number> = {};
+    let total = 0;
+    for (const row of this.sql.exec<{ api: string; calls: number }>(`SELECT api, calls FROM daily_calls WHERE day = ?`, utcDay(nowMs))) {
+      perApi[row.api] = row.calls;
+      total += row.calls;
+    }
+    return { today: { enedisCalls: total }, perApi };
+  }
+
+  private blockedUntil(api: EnedisApi): number {
+    const row = this.sql.exec<{ until: number | null }>(`SELECT MAX(until_ms) AS until FROM blocks WHERE scope IN (?, ?)`, api, ALL_APIS).one();
+    return row.until ?? 0;
+  }
+
+  private starts(query: string, ...params: (string | number)[]): number[] {
+    return this.sql.exec<{ start_ms: number }>(query, ...params).toArray().map((r) => r.start_ms);
+  }
+
+  /** The binding constraint, most specific first: an Enedis block, then the hourly cap, else the per-second queue. */
+  private refusalReason(blockedUntil: number, apiHour: number[], maxWaitMs: number, nowMs: number, limits: BudgetLimits) {
+    if (blockedUntil - nowMs > maxWaitMs) return "enedis_throttled" as const;
+    if (earliestStart(apiHour, nowMs, limits.perHourPerApi, HOUR_MS) - nowMs > maxWaitMs) return "hourly" as const;
+    return "rate" as const;
+  }
+
+  private prune(nowMs: number): void {
+    this.sql.exec(`DELETE FROM grants WHERE start_ms <= ?`, nowMs - HOUR_MS);
+    this.sql.exec(`DELETE FROM blocks WHERE until_ms <= ?`, nowMs);
+    this.sql.exec(`DELETE FROM daily_calls WHERE day < ?`, utcDay(nowMs - STATS_KEPT_DAYS * DAY_MS));
+  }
+}

@@ -1,0 +1,95 @@
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { AppError } from "../../src/http/errors";
+import { acquireEnedisPermit, enedisBudgetStats, reportEnedisThrottle } from "../../src/limits/budget-client";
+import { ENEDIS_BUDGET_NAME } from "../../src/limits/enedis-budget";
+import { maxInAnyWindow } from "../../src/limits/slots";
+
+const budget = () => env.ENEDIS_BUDGET.get(env.ENEDIS_BUDGET.idFromName(ENEDIS_BUDGET_NAME));
+
+async function grantedStarts(): Promise<number[]> {
+  return runInDurableObject(budget(), (_i, state) =>
+    state.storage.sql.exec<{ start_ms: number }>("SELECT start_ms FROM grants").toArray().map((r) => r.start_ms),
+  );
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const err = await promise.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+beforeEach(async () => {
+  // One global object per test file: start each test with an empty ledger.
+  await runInDurableObject(budget(), (_i, state) => {
+    for (const table of ["grants", "blocks", "daily_calls"]) state.storage.sql.exec(`DELETE FROM ${table}`);
+  });
+});
+
+describe("EnedisBudget (global Durable Object)", () => {
+  it("never lets more than ENEDIS_RATE_LIMIT calls start in one second under 30 concurrent reservations", async () => {
+    const apis = ["consumption_daily", "contract", "consumption_load_curve"] as const;
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => budget().reserve(apis[i % 3], 60_000)));
+    const starts = results.map((r) => {
+      if (!r.ok) throw new Error(`refused: ${r.reason}`);
+      return r.startAtMs;
+    });
+    expect(new Set(starts).size).toBeGreaterThan(5); // they really were spread out
+    expect(maxInAnyWindow(starts, 1000)).toBeLessThanOrEqual(5);
+    expect((await grantedStarts()).sort()).toEqual([...starts].sort());
+    const stats = await enedisBudgetStats(env);
+    expect(stats.today.enedisCalls).toBe(30);
+    expect(stats.perApi).toEqual({ consumption_daily: 10, contract: 10, consumption_load_curve: 10 });
+  });
+
+  it("refuses beyond maxWait with a Retry-After that covers the queue, and takes no slot", async () => {
+    for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 0)).ok).toBe(true);
+    const refused = await budget().reserve("address", 500);
+    expect(refused).toEqual({ ok: false, reason: "rate", retryAfterSec: 2 });
+    expect(await grantedStarts()).toHaveLength(5);
+  });
+
+  it("keeps its slots across a restart of the object", async () => {
+    for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 0)).ok).toBe(true);
+    await abortAllDurableObjects();
+    expect(await budget().reserve("identity", 0)).toMatchObject({ ok: false, reason: "rate" });
+  });
+});
+
+describe("budget client", () => {
+  it("waits for its slot when the second is full", async () => {
+    for (let i = 0; i < 5; i++) await acquireEnedisPermit(env, "contract");
+    const before = Date.now();
+    await acquireEnedisPermit(env, "contract");
+    expect(Date.now() - before).toBeGreaterThanOrEqual(900);
+  });
+
+  it("answers 429 ENEDIS_BUSY with Retry-After while Enedis throttles us", async () => {
+    await reportEnedisThrottle(env, null, Date.now() + 20_000);
+    const err = await rejection(acquireEnedisPermit(env, "consumption_daily"));
+    expect(err).toMatchObject({ status: 429, code: "ENEDIS_BUSY" });
+    expect(err.extra.retryAfter).toBeGreaterThanOrEqual(19);
+    expect(err.extra.retryAfter).toBeLessThanOrEqual(20);
+  });
+
+  it("blocks only the throttled API when one is named", async () => {
+    await reportEnedisThrottle(env, "contract", Date.now() + 20_000);
+    await rejection(acquireEnedisPermit(env, "contract"));
+    await expect(acquireEnedisPermit(env, "address")).resolves.toBeUndefined();
+  });
+
+  it("answers 503 ENEDIS_BUSY once an API's hourly cap is used up", async () => {
+    // ENEDIS_HOURLY_LIMIT defaults to 1000: record 1000 "identity" calls spread over the last 50 minutes.
+    const now = Date.now();
+    await runInDurableObject(budget(), (_i, state) => {
+      for (let i = 0; i < 1000; i++) state.storage.sql.exec("INSERT INTO grants (api, start_ms) VALUES ('identity', ?)", now - 3_000_000 + i * 3000);
+    });
+    const err = await rejection(acquireEnedisPermit(env, "identity"));
+    expect(err).toMatchObject({ status: 503, code: "ENEDIS_BUSY" });
+    // The oldest call leaves the rolling hour in about 10 minutes.
+    expect(err.extra.retryAfter).toBeGreaterThan(590);
+    expect(err.extra.retryAfter).toBeLessThanOrEqual(601);
+    await expect(acquireEnedisPermit(env, "contact")).resolves.toBeUndefined();
+  });
+});
