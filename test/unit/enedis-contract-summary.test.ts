@@ -40,7 +40,7 @@ describe("contractSummary", () => {
   });
 
   it("recognises a v5 production-only point by segment or contract type", () => {
-    for (const contracts of [{ segment: "P4" }, { contract_type: "CRAE" }, { contract_type: "CARD-I" }]) {
+    for (const contracts of [{ segment: "P4" }, { contract_type: "CRAE" }, { contract_type: "CARD-I" }] as Array<Record<string, string>>) {
       const s = contractSummary(v5Contract(contracts));
       expect(s.hasProduction).toBe(true);
     }
