@@ -1,9 +1,45 @@
 import { Hono } from "hono";
-import type { Env } from "./env";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import { accountsApi } from "./accounts/api";
+import { dashboardActions } from "./accounts/dashboard-actions";
+import { accountPages } from "./accounts/pages";
+import { adminApi } from "./admin/api";
+import { adminPage } from "./admin/page";
 import { getConfig, SIMULATOR_PREFIX } from "./config";
+import { consentApi, consentPages } from "./consent/routes";
+import { AppError } from "./http/errors";
+import { onError } from "./http/on-error";
+import { securityHeaders } from "./http/security-headers";
+import type { AppEnv } from "./http/types";
+import { createApi } from "./http/validation";
+import { mirrorApi } from "./mirror/routes";
+import { docsPage, documentApi } from "./openapi";
+import { dashboardPage } from "./pages/dashboard";
+import { homePage } from "./pages/home";
+import { pdlDetailsPage } from "./pages/pdl-details";
+import { pdlApi } from "./pdl/routes";
 import { simulatorApp } from "./simulator/app";
 
-const app = new Hono<{ Bindings: Env }>();
+const app = new Hono<AppEnv>();
+
+app.use("*", securityHeaders);
+// Bodies are small everywhere (forms, JSON commands): cap them before anything parses them.
+app.use(
+  "*",
+  bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw new AppError(413 as never, "PAYLOAD_TOO_LARGE", "Request body too large (64 KiB max).");
+    },
+  }),
+);
+app.use("/api/*", async (c, next) => {
+  await next();
+  c.header("Cache-Control", "no-store");
+});
+// Page forms: Origin / Sec-Fetch-Site check (SECURITY.md 5). /api is covered in http/auth.ts (cookie callers only).
+app.use("*", async (c, next) => (c.req.path.startsWith("/api/") ? next() : csrf()(c, next)));
 
 // The simulator exists only in simulator mode: in sandbox/production its paths are plain 404s.
 app.use(`${SIMULATOR_PREFIX}/*`, async (c, next) => {
@@ -12,7 +48,28 @@ app.use(`${SIMULATOR_PREFIX}/*`, async (c, next) => {
 });
 app.route(SIMULATOR_PREFIX, simulatorApp);
 
+app.route("/", homePage);
+app.route("/", accountPages);
+app.route("/", dashboardPage);
+app.route("/", dashboardActions);
+app.route("/", pdlDetailsPage);
+app.route("/", consentPages);
+app.route("/", adminPage);
+app.route("/", docsPage);
+
+const api = createApi();
+api.route("/accounts", accountsApi);
+api.route("/pdl", pdlApi);
+api.route("/enedis", mirrorApi);
+api.route("/oauth", consentApi);
+api.route("/admin", adminApi);
+documentApi(api);
+app.route("/api", api);
+
 app.get("/health", (c) => c.json({ success: true, data: { ok: true } }));
+
+app.notFound((c) => onError(new AppError(404, "NOT_FOUND", "No such route."), c));
+app.onError(onError);
 
 export default app;
 export { EnedisBudget } from "./limits/enedis-budget";

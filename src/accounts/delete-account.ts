@@ -4,6 +4,7 @@ import { db } from "../db/client";
 import { users } from "../db/schema";
 import { deleteTokenRecord } from "../enedis/token-store";
 import type { Env } from "../env";
+import { destroyAccountGate } from "../limits/quota";
 import { listPdls } from "../pdl/store";
 
 /**
@@ -15,6 +16,6 @@ export async function deleteAccount(env: Env, userId: string) {
   const pdls = await listPdls(env, userId);
   await Promise.all(pdls.map((p) => deleteTokenRecord(env, p.usagePointId)));
   await purgeAccountCache(env, userId);
-  await env.ACCOUNT_GATE.get(env.ACCOUNT_GATE.idFromName(userId)).destroy();
+  await destroyAccountGate(env, userId);
   await db(env).delete(users).where(eq(users.id, userId));
 }

@@ -1,3 +1,5 @@
+import { z } from "@hono/zod-openapi";
+
 /**
  * The one upstream interface. Routes and the mirror only see these types; which Enedis generation
  * (v5 "legacy" or Data Connect 2026 "new", or "auto") answered is decided in enedis/client.ts.
@@ -15,29 +17,40 @@ export type MeteringKind =
 /** The four customer-data series. */
 export type CustomerKind = "contract" | "address" | "identity" | "contact";
 
-export interface IntervalReading {
-  value: string;
-  /** daily: "YYYY-MM-DD"; load curve: "YYYY-MM-DD hh:mm:ss" local time, END of the interval; max power: time it was reached */
-  date: string;
-  interval_length?: string; // "PT30M" on load curves
-  measure_type?: string; // "B" (brute) … on load curves
-}
+export const IntervalReadingSchema = z
+  .object({
+    value: z.string().openapi({ example: "540" }),
+    /** daily: "YYYY-MM-DD"; load curve: "YYYY-MM-DD hh:mm:ss" local time, END of the interval; max power: when it was reached */
+    date: z.string().openapi({ example: "2026-09-29 00:30:00" }),
+    interval_length: z.string().optional().openapi({ example: "PT30M" }),
+    measure_type: z.string().optional().openapi({ example: "B" }),
+  })
+  .openapi("IntervalReading");
 
-export interface ReadingType {
-  unit: string; // "Wh" | "W" | "VA"
-  measurement_kind: string; // "energy" | "power"
-  aggregate: string; // "sum" | "average" | "maximum"
-  measuring_period?: string; // "P1D" on daily series
-}
+export const ReadingTypeSchema = z
+  .object({
+    unit: z.string().openapi({ example: "Wh" }), // "Wh" | "W" | "VA"
+    measurement_kind: z.string().openapi({ example: "energy" }), // "energy" | "power"
+    aggregate: z.string().openapi({ example: "sum" }), // "sum" | "average" | "maximum"
+    measuring_period: z.string().optional().openapi({ example: "P1D" }),
+  })
+  .openapi("ReadingType");
 
-export interface MeterReading {
-  usage_point_id: string;
-  start: string;
-  end: string;
-  quality: string;
-  reading_type: ReadingType;
-  interval_reading: IntervalReading[];
-}
+/** The v5 `meter_reading` the gateway always answers with, whatever Enedis generation answered. */
+export const MeterReadingSchema = z
+  .object({
+    usage_point_id: z.string().openapi({ example: "09100000000001" }),
+    start: z.string(),
+    end: z.string(),
+    quality: z.string().openapi({ example: "BRUT" }),
+    reading_type: ReadingTypeSchema,
+    interval_reading: z.array(IntervalReadingSchema),
+  })
+  .openapi("MeterReading");
+
+export type IntervalReading = z.infer<typeof IntervalReadingSchema>;
+export type ReadingType = z.infer<typeof ReadingTypeSchema>;
+export type MeterReading = z.infer<typeof MeterReadingSchema>;
 
 export interface EnedisToken {
   accessToken: string;

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "CSRF_FAILED"
   | "PDL_NOT_FOUND"
+  | "PDL_DISABLED"
   | "USER_NOT_FOUND"
   | "NOT_FOUND"
   | "USER_EXISTS"

@@ -1,0 +1,92 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { purgeAccountCache } from "../cache/store";
+import { AppError } from "../http/errors";
+import type { AppEnv } from "../http/types";
+import { resetQuotaFor } from "../limits/quota";
+import { Layout, page } from "../pages/layout";
+import { pageCaller } from "../pages/session";
+import { adminStats, adminUserList } from "./stats";
+
+/** GET /admin — administrators only: statistics, users, quota reset, cache purge. No user data. */
+export const adminPage = new Hono<AppEnv>();
+
+adminPage.use("/admin", async (c, next) => {
+  const me = await pageCaller(c);
+  if (!me) return c.redirect("/login", 303);
+  if (!me.isAdmin) throw new AppError(403, "FORBIDDEN", "Administrators only.");
+  await next();
+});
+adminPage.use("/admin/*", async (c, next) => {
+  const me = await pageCaller(c);
+  if (!me?.isAdmin) throw new AppError(403, "FORBIDDEN", "Administrators only.");
+  await next();
+});
+
+adminPage.get("/admin", async (c) => {
+  const [stats, list] = await Promise.all([adminStats(c.env), adminUserList(c.env)]);
+  return c.html(
+    page(
+      <Layout title="Administration" signedIn isAdmin>
+        <h1>Administration</h1>
+        <section class="card">
+          <h2>Aujourd'hui</h2>
+          <p>
+            {stats.users} comptes · {stats.pdls} points de livraison · {stats.today.no_cache} requêtes vers Enedis · {stats.today.cached} requêtes servies par le cache · {stats.today.enedis_calls} appels Enedis
+          </p>
+        </section>
+        <section class="card table-wrap">
+          <h2>Utilisateurs</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>E-mail</th>
+                <th>client_id</th>
+                <th>PDL</th>
+                <th>Enedis / cache</th>
+                <th>Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((u) => (
+                <tr>
+                  <td>{u.email}</td>
+                  <td>
+                    <code>{u.client_id}</code>
+                  </td>
+                  <td>{u.pdl_count}</td>
+                  <td>
+                    {u.no_cache_requests} / {u.cached_requests}
+                  </td>
+                  <td>
+                    <form method="post" action={`/admin/users/${u.user_id}/reset-quota`} class="inline">
+                      <button type="submit" class="link">Remettre le quota à zéro</button>
+                    </form>{" "}
+                    ·{" "}
+                    <form method="post" action={`/admin/users/${u.user_id}/purge-cache`} class="inline">
+                      <button type="submit" class="link">Vider le cache</button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </Layout>,
+    ),
+  );
+});
+
+const UserId = z.uuid();
+
+adminPage.post("/admin/users/:id/reset-quota", async (c) => {
+  const id = UserId.safeParse(c.req.param("id"));
+  if (id.success) await resetQuotaFor(c.env, id.data);
+  return c.redirect("/admin", 303);
+});
+
+adminPage.post("/admin/users/:id/purge-cache", async (c) => {
+  const id = UserId.safeParse(c.req.param("id"));
+  if (id.success) await purgeAccountCache(c.env, id.data);
+  return c.redirect("/admin", 303);
+});

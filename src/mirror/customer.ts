@@ -1,0 +1,26 @@
+import { readDays, writeDays } from "../cache/store";
+import { createEnedisClient } from "../enedis/client";
+import type { CustomerKind } from "../enedis/types";
+import { countRequest } from "../limits/quota";
+import type { MirrorAnswer, MirrorContext } from "./context";
+import { CUSTOMER_DATA_TTL_SECONDS, recordOutcome } from "./policy";
+import { withEnedisToken } from "./with-token";
+
+/** The cache slot "day" of customer data, which is not per day. */
+const CURRENT = "current";
+
+/** Contract, address, identity or contact in the v5 shape, from the encrypted cache or Enedis. */
+export async function readCustomerData(ctx: MirrorContext, kind: CustomerKind, opts: { useCache: boolean }): Promise<MirrorAnswer<unknown>> {
+  const { env, caller, pdl } = ctx;
+  const slot = { env, userId: caller.userId, usagePointId: pdl.usagePointId, kind, dataKey: caller.dataKey };
+  if (opts.useCache) {
+    const hit = (await readDays<unknown>(slot, [CURRENT])).get(CURRENT);
+    if (hit !== undefined) return { data: hit, cacheStatus: "HIT", quota: (ctx.counted = await countRequest(env, caller.userId, "cached")) };
+  }
+  const quota = (ctx.counted = await countRequest(env, caller.userId, "no_cache"));
+  const data = await recordOutcome(env, pdl.usagePointId, () =>
+    withEnedisToken(env, caller.userId, pdl.usagePointId, (token) => createEnedisClient(env).customerData(token, kind, pdl.usagePointId)),
+  );
+  await writeDays(slot, [{ day: CURRENT, value: data, ttlSeconds: CUSTOMER_DATA_TTL_SECONDS }]);
+  return { data, cacheStatus: "MISS", quota };
+}

@@ -1,0 +1,127 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { getConfig } from "../config";
+import type { ConsentOutcome } from "../consent/routes";
+import type { AppEnv } from "../http/types";
+import { usageFor } from "../limits/quota";
+import { listPdls, type UsagePointRow } from "../pdl/store";
+import { Layout, page } from "./layout";
+import { pageCaller } from "./session";
+
+/** GET /dashboard — consent button, PDL list with "Détails", API credentials, quota use, account deletion. */
+export const dashboardPage = new Hono<AppEnv>();
+
+const CONSENT_MESSAGES: Record<Exclude<ConsentOutcome, never>, string> = {
+  refused: "Vous avez refusé le consentement sur le site d'Enedis : aucun point de livraison n'a été ajouté.",
+  invalid: "Ce retour d'Enedis n'est pas valide (lien falsifié ou incomplet) : aucun point de livraison n'a été ajouté. Relancez le consentement.",
+  used: "Ce retour d'Enedis a déjà été utilisé : aucun point de livraison n'a été ajouté. Relancez le consentement si besoin.",
+  expired: "Le consentement a pris plus de 10 minutes et a expiré : aucun point de livraison n'a été ajouté. Relancez-le.",
+  other_session: "Ce consentement a été lancé depuis une autre session : aucun point de livraison n'a été ajouté. Relancez-le depuis ce navigateur.",
+  taken: "Un des points de livraison de ce consentement est déjà rattaché à un autre compte : rien n'a été ajouté. Son titulaire doit d'abord le supprimer de son compte.",
+  enedis: "Enedis n'a pas pu répondre : aucun point de livraison n'a été ajouté et rien n'a été perdu. Réessayez dans quelques minutes.",
+  busy: "Enedis est très sollicité en ce moment : réessayez dans une minute. Rien n'a été perdu.",
+  no_pdl: "Enedis n'a indiqué aucun point de livraison pour ce consentement.",
+  malformed: "La réponse d'Enedis est incomplète : aucun point de livraison n'a été ajouté. Relancez le consentement.",
+};
+
+const Flash = z.discriminatedUnion("consent", [
+  z.object({ consent: z.literal("success"), detected: z.coerce.number().int().min(0).max(1000), new: z.coerce.number().int().min(0).max(1000) }),
+  z.object({ consent: z.enum(Object.keys(CONSENT_MESSAGES) as [ConsentOutcome, ...ConsentOutcome[]]) }),
+]);
+
+function flashOf(query: Record<string, string>): { ok: boolean; text: string } | null {
+  const parsed = Flash.safeParse(query);
+  if (!parsed.success) return null;
+  const f = parsed.data;
+  if (f.consent === "success") return { ok: true, text: `Bravo ! ${f.detected} points de livraison détectés (${f.new} nouveaux).` };
+  return { ok: false, text: CONSENT_MESSAGES[f.consent] };
+}
+
+function PdlItem({ p }: { p: UsagePointRow }) {
+  return (
+    <li data-usage-point-id={p.usagePointId}>
+      <div>
+        <strong>{p.name ?? `PDL ${p.usagePointId}`}</strong>
+        <div class="muted">
+          <code>{p.usagePointId}</code>
+          {p.subscribedPower ? ` · ${p.subscribedPower}` : ""}
+        </div>
+        <div>
+          {p.hasConsumption ? <span class="badge">Consommation</span> : null}
+          {p.hasProduction ? <span class="badge">Production</span> : null}
+          {!p.isActive ? <span class="badge">Désactivé</span> : null}
+        </div>
+      </div>
+      <a class="button secondary" href={`/dashboard/pdl/${p.usagePointId}`}>
+        Détails
+      </a>
+    </li>
+  );
+}
+
+dashboardPage.get("/dashboard", async (c) => {
+  const me = await pageCaller(c);
+  if (!me) return c.redirect("/login", 303);
+  const [pdls, usage] = await Promise.all([listPdls(c.env, me.userId), usageFor(c.env, me.userId)]);
+  const config = getConfig(c.env);
+  const flash = flashOf(c.req.query());
+  return c.html(
+    page(
+      <Layout title="Tableau de bord" signedIn isAdmin={me.isAdmin}>
+        <h1>Tableau de bord</h1>
+        {flash ? (
+          <p class={`flash ${flash.ok ? "ok" : "error"}`} role="status" id="consent-result">
+            {flash.text}
+          </p>
+        ) : null}
+        <section class="card">
+          <h2>Consentement Enedis</h2>
+          <p>Autorisez la passerelle à lire les données de votre compte Enedis : tous vos points de livraison seront détectés automatiquement, sans rien saisir.</p>
+          <form method="post" action="/consent">
+            <button type="submit" id="consent-button">Consentement Enedis</button>
+          </form>
+        </section>
+        <section class="card">
+          <h2>Mes points de livraison ({pdls.length})</h2>
+          {pdls.length === 0 ? <p class="muted">Aucun point de livraison pour l'instant : donnez votre consentement Enedis ci-dessus.</p> : <ul class="pdls">{pdls.map((p) => <PdlItem p={p} />)}</ul>}
+        </section>
+        <section class="card">
+          <h2>Accès à l'API</h2>
+          <dl class="facts">
+            <dt>client_id</dt>
+            <dd>
+              <code id="client-id">{me.clientId}</code>
+            </dd>
+            <dt>client_secret</dt>
+            <dd class="muted">Montré une seule fois, à sa création. Perdu ? Créez-en un nouveau : l'ancien cessera aussitôt de fonctionner.</dd>
+          </dl>
+          <form method="post" action="/dashboard/regenerate-secret" class="form-actions">
+            <button type="submit" class="secondary">Générer une nouvelle clé secrète</button>
+          </form>
+          <p class="muted">
+            Documentation interactive : <a href="/docs">/docs</a>
+          </p>
+        </section>
+        <section class="card">
+          <h2>Quotas du jour</h2>
+          <p>
+            Requêtes vers Enedis : <strong>{usage.noCache}</strong> / {config.dailyLimitNoCache} · Requêtes servies par le cache : <strong>{usage.cached}</strong> / {config.dailyLimitWithCache}
+          </p>
+          <p class="muted">Remise à zéro à minuit UTC ({new Date(usage.resetAtSec * 1000).toISOString().replace("T", " ").slice(0, 16)} UTC).</p>
+        </section>
+        <section class="card">
+          <h2>Supprimer mon compte</h2>
+          <p>Supprime définitivement votre compte, vos points de livraison, votre cache chiffré et vos clés.</p>
+          <form method="post" action="/dashboard/delete-account">
+            <label>
+              <input type="checkbox" name="confirm" value="yes" required /> Je comprends que c'est irréversible
+            </label>
+            <div class="form-actions">
+              <button type="submit" class="danger">Supprimer mon compte</button>
+            </div>
+          </form>
+        </section>
+      </Layout>,
+    ),
+  );
+});

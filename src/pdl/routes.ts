@@ -1,0 +1,130 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { readTokenRecord } from "../enedis/token-store";
+import { requireAuth } from "../http/auth";
+import { authenticated, envelope, errorResponses, jsonContent } from "../http/openapi-helpers";
+import { createApi } from "../http/validation";
+import { usageFor } from "../limits/quota";
+import { getConfig } from "../config";
+import { UsagePointParams } from "./params";
+import { removePdl } from "./remove";
+import { listPdls, ownedPdl, toPublicPdl, updatePdl } from "./store";
+
+/** /api/pdl/* — the account's delivery points. */
+export const pdlApi = createApi();
+pdlApi.use("*", requireAuth);
+const tags = ["Delivery points"];
+
+export const PdlSchema = z
+  .object({
+    usage_point_id: z.string().openapi({ example: "09100000000001" }),
+    name: z.string().nullable(),
+    is_active: z.boolean(),
+    has_consumption: z.boolean(),
+    has_production: z.boolean(),
+    subscribed_power: z.string().nullable().openapi({ example: "9 kVA" }),
+    offpeak_hours: z.string().nullable().openapi({ example: "HC (22H30-6H30)" }),
+    created_at: z.string(),
+    consent_expires_at: z.string().nullable(),
+  })
+  .openapi("Pdl");
+
+const PdlPatch = z
+  .object({
+    name: z.string().trim().max(100).nullable().optional(),
+    is_active: z.boolean().optional(),
+  })
+  .strict()
+  .openapi("PdlPatch");
+
+const StatusSchema = z
+  .object({
+    consent_valid: z.boolean(),
+    consent_expires_at: z.string().nullable(),
+    no_cache_remaining: z.number().int(),
+    cached_remaining: z.number().int(),
+    reset_at: z.string(),
+    last_error: z.string().optional().openapi({ example: "CONSENT_REQUIRED" }),
+  })
+  .openapi("PdlStatus");
+
+pdlApi.openapi(
+  createRoute({ method: "get", path: "/", tags, security: authenticated, summary: "Delivery points of this account", responses: { 200: jsonContent(envelope(z.array(PdlSchema)), "List"), ...errorResponses(401) } }),
+  async (c) => c.json({ success: true as const, data: (await listPdls(c.env, c.get("caller").userId)).map(toPublicPdl) }, 200),
+);
+
+pdlApi.openapi(
+  createRoute({ method: "get", path: "/{usage_point_id}", tags, security: authenticated, summary: "One delivery point", request: { params: UsagePointParams }, responses: { 200: jsonContent(envelope(PdlSchema), "PDL"), ...errorResponses(400, 401, 404) } }),
+  async (c) => c.json({ success: true as const, data: toPublicPdl(await ownedPdl(c.env, c.get("caller").userId, c.req.valid("param").usage_point_id)) }, 200),
+);
+
+pdlApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{usage_point_id}",
+    tags,
+    security: authenticated,
+    summary: "Rename, disable or enable a delivery point",
+    request: { params: UsagePointParams, body: { content: { "application/json": { schema: PdlPatch } }, required: true } },
+    responses: { 200: jsonContent(envelope(PdlSchema), "Updated"), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const patch = c.req.valid("json");
+    const row = await updatePdl(c.env, c.get("caller").userId, c.req.valid("param").usage_point_id, {
+      ...(patch.name !== undefined ? { name: patch.name || null } : {}),
+      ...(patch.is_active !== undefined ? { isActive: patch.is_active } : {}),
+    });
+    return c.json({ success: true as const, data: toPublicPdl(row) }, 200);
+  },
+);
+
+pdlApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/{usage_point_id}",
+    tags,
+    security: authenticated,
+    summary: "Remove a delivery point, its Enedis token record and its cache",
+    request: { params: UsagePointParams },
+    responses: { 200: jsonContent(envelope(z.object({})), "Deleted"), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const userId = c.get("caller").userId;
+    const pdl = await ownedPdl(c.env, userId, c.req.valid("param").usage_point_id);
+    await removePdl(c.env, userId, pdl.usagePointId);
+    return c.json({ success: true as const, data: {} }, 200);
+  },
+);
+
+pdlApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/{usage_point_id}/status",
+    tags,
+    security: authenticated,
+    summary: "Consent and quota status of a delivery point",
+    request: { params: UsagePointParams },
+    responses: { 200: jsonContent(envelope(StatusSchema), "Status"), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const userId = c.get("caller").userId;
+    const pdl = await ownedPdl(c.env, userId, c.req.valid("param").usage_point_id);
+    const [usage, token] = await Promise.all([usageFor(c.env, userId), readTokenRecord(c.env, pdl.usagePointId)]);
+    const config = getConfig(c.env);
+    const expires = pdl.consentExpiresAt ?? token?.consentExpiresAt ?? null;
+    const consentValid = !!token && !!expires && Date.parse(expires) > Date.now() && pdl.lastError !== "CONSENT_REQUIRED" && pdl.lastError !== "NOT_OWNER";
+    return c.json(
+      {
+        success: true as const,
+        data: {
+          consent_valid: consentValid,
+          consent_expires_at: expires,
+          no_cache_remaining: Math.max(0, config.dailyLimitNoCache - usage.noCache),
+          cached_remaining: Math.max(0, config.dailyLimitWithCache - usage.cached),
+          reset_at: new Date(usage.resetAtSec * 1000).toISOString(),
+          ...(pdl.lastError ? { last_error: pdl.lastError } : {}),
+        },
+      },
+      200,
+    );
+  },
+);
