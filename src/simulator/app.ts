@@ -1,4 +1,37 @@
+/**
+ * The built-in Enedis simulator (ENEDIS_ENV=simulator), mounted by src/index.ts at `/simulator`:
+ * consent pages (v1/v2), token API, v5 and Data Connect 2026 APIs, and `/_control` levers.
+ * The gateway's upstream client calls it in-process (`simulatorApp.fetch(request, env)`), so nothing
+ * here relies on `executionCtx`. docs/simulator.md describes households, rules and faults.
+ */
 import { Hono } from "hono";
-import type { Env } from "../env";
-// PLACEHOLDER — replaced by the simulator implementation.
-export const simulatorApp = new Hono<{ Bindings: Env }>();
+import { authorizeRoutes } from "./authorize-routes";
+import { controlRoutes } from "./control-routes";
+import { technicalError } from "./errors";
+import type { SimulatorEnv } from "./guard";
+import { SIMULATOR_CSS } from "./stylesheet";
+import { tokenRoutes } from "./token-routes";
+import { v2026Routes } from "./v2026-routes";
+import { v5Routes } from "./v5-routes";
+
+export const simulatorApp = new Hono<SimulatorEnv>();
+
+simulatorApp.get("/static/simulator.css", (c) => {
+  c.header("Content-Type", "text/css; charset=utf-8");
+  c.header("Cache-Control", "public, max-age=3600");
+  return c.body(SIMULATOR_CSS);
+});
+
+simulatorApp.route("/", authorizeRoutes);
+simulatorApp.route("/", tokenRoutes);
+simulatorApp.route("/", v5Routes);
+simulatorApp.route("/", v2026Routes);
+simulatorApp.route("/_control", controlRoutes);
+
+// Like Enedis's gateway: an unknown resource is a JSON 404, an unexpected failure a technical 500 without details.
+simulatorApp.notFound((c) => c.json({ code: "404", type: "Status report", message: "Not Found", description: "The requested resource is not available." }, 404));
+simulatorApp.onError((err, c) => {
+  console.error("simulator: unexpected error", err instanceof Error ? err.name : "unknown");
+  const failure = technicalError("v5");
+  return c.json(failure.body, failure.status);
+});

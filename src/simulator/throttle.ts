@@ -1,4 +1,145 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-// PLACEHOLDER — replaced by the simulator implementation.
-export class SimulatorThrottle extends DurableObject<Env> {}
+
+/**
+ * The simulator's shared state, one instance for the whole simulated Enedis (`idFromName("global")`),
+ * so limits hold across isolates like Enedis's gateway does:
+ * - the 5-calls-in-any-second burst limit (Q3), all APIs together;
+ * - the hourly caps (v5: 10 000/h for the application; 2026: 1000/h per API);
+ * - queued faults (`/_control/faults`), revoked access tokens, and call statistics.
+ * Each API call makes exactly one RPC: `admit`.
+ */
+
+export const PER_SECOND_LIMIT = 5;
+const HOUR_MS = 3_600_000;
+
+export interface CallDescriptor {
+  /** Path after `/simulator`, e.g. "/metering_data_dc/v5/daily_consumption" or "/situation_contrat_auto/v1/{prm}". */
+  path: string;
+  /** Hourly quota bucket ("v5" or the 2026 API name); none for the token endpoint. */
+  hourlyBucket?: string;
+  hourlyLimit?: number;
+  usagePointId?: string;
+  /** Id of the bearer token presented (checked against revocations). */
+  tokenId?: string;
+}
+
+export type FaultStatus = 500 | 503 | 429 | 401;
+
+export interface Fault {
+  /** Matches a call whose path (without leading "/") starts with this, e.g. "metering_data_clc" or "mesure_synchrone_auto/v2/courbe_de_charge_consommation". */
+  api?: string;
+  usagePointId?: string;
+  status: FaultStatus;
+  remaining: number;
+}
+
+export type Admission =
+  | { outcome: "ok" }
+  | { outcome: "revoked" }
+  | { outcome: "fault"; status: FaultStatus }
+  | { outcome: "throttled"; window: "second" | "hour"; retryAtMs: number };
+
+export interface SimulatorStats {
+  since: string;
+  total: number;
+  throttled: number;
+  by_path: Record<string, number>;
+}
+
+interface HourlyCounters {
+  hourIndex: number;
+  counts: Record<string, number>;
+}
+
+const freshStats = (nowMs: number): SimulatorStats => ({ since: new Date(nowMs).toISOString(), total: 0, throttled: 0, by_path: {} });
+
+export class SimulatorThrottle extends DurableObject<Env> {
+  /** Admission times of the last second; memory is enough (losing it on eviction loses at most a second). */
+  private recent: number[] = [];
+
+  private get kv() {
+    return this.ctx.storage.kv;
+  }
+
+  /** Counts the call, then decides: queued fault, revoked token, burst limit, hourly cap — or admitted. */
+  admit(call: CallDescriptor): Admission {
+    const now = Date.now();
+    const stats = this.kv.get<SimulatorStats>("stats") ?? freshStats(now);
+    stats.total++;
+    stats.by_path[call.path] = (stats.by_path[call.path] ?? 0) + 1;
+
+    const admission = this.decide(call, now);
+    if (admission.outcome === "throttled") stats.throttled++;
+    this.kv.put("stats", stats);
+    return admission;
+  }
+
+  private decide(call: CallDescriptor, now: number): Admission {
+    const fault = this.takeFault(call);
+    if (fault) return { outcome: "fault", status: fault };
+
+    if (call.tokenId && this.kv.get<number>(`revoked:${call.tokenId}`) !== undefined) return { outcome: "revoked" };
+
+    this.recent = this.recent.filter((t) => t > now - 1000);
+    if (this.recent.length >= PER_SECOND_LIMIT) return { outcome: "throttled", window: "second", retryAtMs: this.recent[0] + 1000 };
+
+    const hourIndex = Math.floor(now / HOUR_MS);
+    let hourly = this.kv.get<HourlyCounters>("hourly");
+    if (!hourly || hourly.hourIndex !== hourIndex) hourly = { hourIndex, counts: {} };
+    if (call.hourlyBucket && call.hourlyLimit !== undefined) {
+      const used = hourly.counts[call.hourlyBucket] ?? 0;
+      if (used >= call.hourlyLimit) return { outcome: "throttled", window: "hour", retryAtMs: (hourIndex + 1) * HOUR_MS };
+      hourly.counts[call.hourlyBucket] = used + 1;
+      this.kv.put("hourly", hourly);
+    }
+    this.recent.push(now);
+    return { outcome: "ok" };
+  }
+
+  private takeFault(call: CallDescriptor): FaultStatus | undefined {
+    const faults = this.kv.get<Fault[]>("faults") ?? [];
+    const path = call.path.replace(/^\//, "");
+    const index = faults.findIndex(
+      (f) =>
+        f.remaining > 0 &&
+        (!f.api || path.startsWith(f.api.replace(/^\//, ""))) &&
+        (!f.usagePointId || f.usagePointId === call.usagePointId),
+    );
+    if (index < 0) return undefined;
+    const fault = faults[index];
+    fault.remaining--;
+    this.kv.put("faults", faults.filter((f) => f.remaining > 0));
+    return fault.status;
+  }
+
+  revokeToken(tokenId: string, expiresAtMs: number): void {
+    this.kv.put(`revoked:${tokenId}`, expiresAtMs);
+  }
+
+  addFault(fault: Fault): number {
+    const faults = this.kv.get<Fault[]>("faults") ?? [];
+    faults.push(fault);
+    this.kv.put("faults", faults);
+    return faults.reduce((n, f) => n + f.remaining, 0);
+  }
+
+  stats(): SimulatorStats & { pending_faults: number } {
+    const stats = this.kv.get<SimulatorStats>("stats") ?? freshStats(Date.now());
+    const pending = (this.kv.get<Fault[]>("faults") ?? []).reduce((n, f) => n + f.remaining, 0);
+    return { ...stats, pending_faults: pending };
+  }
+
+  /** Clears counters (burst window, hourly caps, statistics) and queued faults; revocations stay. */
+  reset(): void {
+    this.recent = [];
+    this.kv.delete("hourly");
+    this.kv.delete("faults");
+    this.kv.put("stats", freshStats(Date.now()));
+  }
+}
+
+/** The single simulator instance. */
+export function simulatorThrottle(env: Env) {
+  return env.SIMULATOR_THROTTLE.get(env.SIMULATOR_THROTTLE.idFromName("global"));
+}
