@@ -136,7 +136,8 @@ const isGatewayCode = (code: string | undefined) => code === undefined || /^\d+$
 
 /**
  * Maps one non-2xx Enedis answer. `retryAfter` (seconds) is used for 429s, which the transport has
- * already reported to the global budget.
+ * already reported to the global budget. Both generations' codes are disjoint today, so the mapping
+ * does not branch on `generation` yet; callers pass it so a future divergence stays local to this file.
  */
 export function enedisError(status: number, body: unknown, generation: EnedisGeneration, retryAfter?: number): AppError {
   if (status === 401) return new EnedisTokenRejected();
