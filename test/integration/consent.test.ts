@@ -1,0 +1,176 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { readTokenRecord } from "../../src/enedis/token-store";
+import { Browser, bearer, call } from "../support/http";
+import { consent, flashOf, pdlIdsOf } from "../support/consent";
+
+// The simulator has a handful of households; each test starts with no PDL attached anywhere.
+beforeEach(async () => {
+  await env.DB.prepare("DELETE FROM usage_points").run();
+});
+
+describe("consent journey (v1, simulator)", () => {
+  it("detects every PDL of the household, creates them with their contract summary, and says Bravo", async () => {
+    const b = new Browser();
+    const account = await b.signup();
+    const first = await consent(b, "durand");
+    expect(first.authorize.pathname).toBe("/simulator/dataconnect/v1/oauth2/authorize");
+    expect(first.authorize.searchParams.get("duration")).toBe("P36M");
+    expect(first.authorize.searchParams.get("response_type")).toBe("code");
+    expect(first.authorize.searchParams.get("client_id")).toBeTruthy();
+    const state = first.authorize.searchParams.get("state")!;
+    expect(state.length).toBeLessThanOrEqual(100);
+    expect(first.dashboardUrl).toMatch(/^\/dashboard\?consent=success/);
+    expect(flashOf(first.html)).toBe("Bravo ! 2 points de livraison détectés (2 nouveaux).");
+    expect(pdlIdsOf(first.html).sort()).toEqual(["09200000000001", "09200000000002"]);
+
+    const list = (await (await call("/api/pdl", { headers: bearer(account.clientSecret) })).json()) as { data: Array<Record<string, unknown>> };
+    expect(list.data).toHaveLength(2);
+    for (const pdl of list.data) {
+      expect(pdl.subscribed_power).toMatch(/kVA/);
+      expect(pdl.has_consumption).toBe(true);
+      expect(pdl.is_active).toBe(true);
+      expect(Date.parse(pdl.consent_expires_at as string)).toBeGreaterThan(Date.now() + 1000 * 24 * 3600 * 365 * 2.9);
+      // one sealed Enedis token record per PDL
+      const record = await readTokenRecord(env, pdl.usage_point_id as string);
+      expect(record?.accessToken).toBeTruthy();
+    }
+    // consenting again lists the same PDLs, none new
+    const again = await consent(b, "durand");
+    expect(flashOf(again.html)).toBe("Bravo ! 2 points de livraison détectés (0 nouveaux).");
+  });
+
+  it("marks a self-consumer's PDL as consumption and production", async () => {
+    const b = new Browser();
+    const account = await b.signup();
+    const r = await consent(b, "petit");
+    expect(flashOf(r.html)).toBe("Bravo ! 1 points de livraison détectés (1 nouveaux).");
+    const pdl = (await (await call("/api/pdl/09300000000001", { headers: bearer(account.clientSecret) })).json()) as { data: Record<string, unknown> };
+    expect(pdl.data).toMatchObject({ has_consumption: true, has_production: true });
+  });
+
+  it("a refusal attaches nothing and says so in French", async () => {
+    const b = new Browser();
+    await b.signup();
+    const r = await consent(b, "martin", "refuse");
+    expect(r.callback.searchParams.get("error")).toBe("access_denied");
+    expect(flashOf(r.html)).toMatch(/refusé/);
+    expect(pdlIdsOf(r.html)).toEqual([]);
+  });
+});
+
+describe("consent state (SECURITY.md property 3)", () => {
+  it("a replayed callback attaches nothing", async () => {
+    const b = new Browser();
+    await b.signup();
+    const r = await consent(b, "martin");
+    expect(flashOf(r.html)).toMatch(/^Bravo/);
+    const replay = await b.follow(await b.fetch(r.callback.pathname + r.callback.search));
+    expect(replay.url).toBe("/dashboard?consent=used");
+    expect(flashOf(await replay.res.text())).toMatch(/déjà été utilisé/);
+  });
+
+  it("a forged, tampered or other-session state attaches nothing", async () => {
+    const victim = new Browser();
+    await victim.signup();
+    const start = await victim.fetch("/consent", { method: "POST" });
+    const state = new URL(start.headers.get("Location")!).searchParams.get("state")!;
+    const [userId, nonce, mac] = state.split(".");
+
+    // an attacker with their own session replays the victim's state with their own PDL
+    const attacker = new Browser();
+    await attacker.signup();
+    const other = await attacker.follow(await attacker.fetch(`/oauth/callback?code=x&state=${encodeURIComponent(state)}&usage_point_id=09100000000001`));
+    expect(other.url).toBe("/dashboard?consent=other_session");
+
+    // a tampered MAC or user id is refused before any lookup
+    for (const forged of [`${userId}.${nonce}.${mac.slice(0, -2)}AA`, `${crypto.randomUUID()}.${nonce}.${mac}`, "12345", userId]) {
+      const r = await victim.follow(await victim.fetch(`/oauth/callback?code=x&state=${encodeURIComponent(forged)}&usage_point_id=09100000000001`));
+      expect(r.url).toBe("/dashboard?consent=invalid");
+    }
+    // no PDL was attached to anyone
+    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM usage_points WHERE usage_point_id = '09100000000001'").first<{ n: number }>();
+    expect(count?.n).toBe(0);
+  });
+
+  it("an expired state attaches nothing", async () => {
+    const b = new Browser();
+    await b.signup();
+    const start = await b.fetch("/consent", { method: "POST" });
+    const state = new URL(start.headers.get("Location")!).searchParams.get("state")!;
+    await env.DB.prepare("UPDATE consent_states SET expires_at_ms = ?").bind(Date.now() - 1).run();
+    const r = await b.follow(await b.fetch(`/oauth/callback?code=x&state=${encodeURIComponent(state)}&usage_point_id=09100000000001`));
+    expect(r.url).toBe("/dashboard?consent=expired");
+  });
+
+  it("a PDL held by another account is not moved (v1 ids are not signed by Enedis)", async () => {
+    const owner = new Browser();
+    await owner.signup();
+    expect(flashOf((await consent(owner, "martin")).html)).toMatch(/^Bravo/);
+    const intruder = new Browser();
+    await intruder.signup();
+    const r = await consent(intruder, "martin");
+    expect(r.dashboardUrl).toBe("/dashboard?consent=taken");
+    expect(pdlIdsOf(r.html)).toEqual([]);
+    const holder = await env.DB.prepare("SELECT COUNT(*) AS n FROM usage_points WHERE usage_point_id = '09100000000001'").first<{ n: number }>();
+    expect(holder?.n).toBe(1);
+  });
+
+  it("POST /consent without a session goes to login; a cross-site POST is refused", async () => {
+    const anonymous = new Browser();
+    const res = await anonymous.fetch("/consent", { method: "POST" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe("/login");
+    const b = new Browser();
+    await b.signup();
+    const cross = await b.fetch("/consent", { method: "POST", headers: { Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded" } });
+    expect(cross.status).toBe(403);
+  });
+});
+
+describe("consent v2 and Enedis failures", () => {
+  it("the callback also takes the v2 answer (autorisation_id resolved server-side)", async () => {
+    const b = new Browser();
+    await b.signup();
+    const start = await b.fetch("/consent", { method: "POST" });
+    const v1 = new URL(start.headers.get("Location")!);
+    const v2Path = v1.pathname.replace("/v1/", "/v2/");
+    const answer = await b.form(v2Path, { ...Object.fromEntries(v1.searchParams), household: "durand", decision: "accept" });
+    const callback = new URL(answer.headers.get("Location")!);
+    expect(callback.searchParams.get("autorisation_id")).toBeTruthy();
+    expect(callback.searchParams.has("usage_point_id")).toBe(false);
+    const { res } = await b.follow(await b.fetch(callback.pathname + callback.search));
+    const html = await res.text();
+    expect(flashOf(html)).toMatch(/^Bravo ! \d+ points de livraison détectés \(\d+ nouveaux\)\.$/);
+    expect(pdlIdsOf(html).length).toBeGreaterThan(0);
+  });
+
+  it("Enedis down during the callback: a clear message, nothing attached", async () => {
+    const b = new Browser();
+    await b.signup();
+    await call("/simulator/_control/faults", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ api: "oauth2", status: 503, count: 5 }) });
+    const r = await consent(b, "martin");
+    await call("/simulator/_control/reset", { method: "POST" });
+    expect(r.dashboardUrl).toBe("/dashboard?consent=enedis");
+    expect(flashOf(r.html)).toMatch(/Enedis n'a pas pu répondre/);
+    expect(pdlIdsOf(r.html)).toEqual([]);
+  });
+});
+
+describe("consent for API clients", () => {
+  it("GET /api/oauth/authorize gives a consent URL whose state works once, without a browser session", async () => {
+    const b = new Browser();
+    const account = await b.signup();
+    const res = await call("/api/oauth/authorize", { headers: bearer(account.clientSecret) });
+    const { data } = (await res.json()) as { data: { authorize_url: string } };
+    const url = new URL(data.authorize_url);
+    expect(url.pathname).toBe("/simulator/dataconnect/v1/oauth2/authorize");
+    const stranger = new Browser(); // the household's phone, not logged in
+    const answer = await stranger.form(url.pathname, { ...Object.fromEntries(url.searchParams), household: "martin", decision: "accept" });
+    const callback = new URL(answer.headers.get("Location")!);
+    const done = await stranger.fetch(callback.pathname + callback.search);
+    expect(done.headers.get("Location")).toBe("/dashboard?consent=success&detected=1&new=1");
+    const list = (await (await call("/api/pdl", { headers: bearer(account.clientSecret) })).json()) as { data: unknown[] };
+    expect(list.data).toHaveLength(1);
+  });
+});
