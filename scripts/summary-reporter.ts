@@ -1,5 +1,5 @@
 // Prints the plain closing line "N passed, N failed, N skipped" that CI reads (it does not parse vitest's own summary).
-// Also appends the counts to $SUMMARY_FILE when set, so scripts/ci-test.mjs can add the browser tests' counts.
+// Also appends the counts to $SUMMARY_FILE when set, so .ci/run can add the browser tests' counts.
 import { appendFileSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/types";
 import { clearSessionCookie } from "../http/session-cookie";
 import { Layout, page } from "../pages/layout";
+import { Credentials } from "../pages/credentials";
 import { pageCaller } from "../pages/session";
 import { revokeAuthTokensOf } from "./auth-tokens";
 import { regenerateClientSecret } from "./credentials";
@@ -23,16 +24,7 @@ dashboardActions.post("/dashboard/regenerate-secret", async (c) => {
           <p>
             <strong>Copiez-la maintenant : elle ne sera plus affichée.</strong> L'ancienne ne fonctionne déjà plus ; votre cache reste lisible avec la nouvelle.
           </p>
-          <dl class="facts">
-            <dt>client_id</dt>
-            <dd>
-              <code>{me.clientId}</code>
-            </dd>
-            <dt>client_secret</dt>
-            <dd>
-              <code class="secret" id="client-secret">{secret}</code>
-            </dd>
-          </dl>
+          <Credentials clientId={me.clientId} clientSecret={secret} />
           <a class="button" href="/dashboard">Retour au tableau de bord</a>
         </section>
       </Layout>,

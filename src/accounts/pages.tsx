@@ -4,6 +4,7 @@ import { AppError } from "../http/errors";
 import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../http/session-cookie";
 import type { AppEnv } from "../http/types";
 import { Layout, page } from "../pages/layout";
+import { Credentials } from "../pages/credentials";
 import { hashAuthToken, issueAuthToken, revokeAuthToken } from "./auth-tokens";
 import { authenticateWithPassword, createAccount } from "./credentials";
 import { CredentialsSchema, LoginSchema } from "./schemas";
@@ -89,16 +90,7 @@ accountPages.post("/signup", async (c) => {
           <section class="card">
             <h1>Votre compte est prêt</h1>
             <p>Voici vos identifiants d'API. <strong>Copiez la clé secrète maintenant : elle ne sera plus jamais affichée</strong> (la passerelle n'en garde qu'une empreinte, et c'est elle qui chiffre votre cache).</p>
-            <dl class="facts">
-              <dt>client_id</dt>
-              <dd>
-                <code id="client-id">{user.clientId}</code>
-              </dd>
-              <dt>client_secret</dt>
-              <dd>
-                <code class="secret" id="client-secret">{clientSecret}</code>
-              </dd>
-            </dl>
+            <Credentials clientId={user.clientId} clientSecret={clientSecret} />
             <p class="muted">Utilisez-la ainsi : <code>Authorization: Bearer &lt;client_secret&gt;</code>.</p>
             <div class="form-actions">
               <a class="button" href="/dashboard">Aller au tableau de bord</a>

@@ -6,6 +6,7 @@ import type { AppEnv } from "../http/types";
 import { usageFor } from "../limits/quota";
 import { listPdls, type UsagePointRow } from "../pdl/store";
 import { Layout, page } from "./layout";
+import { Credentials } from "./credentials";
 import { pageCaller } from "./session";
 
 /** GET /dashboard — consent button, PDL list with "Détails", API credentials, quota use, account deletion. */
@@ -87,14 +88,7 @@ dashboardPage.get("/dashboard", async (c) => {
         </section>
         <section class="card">
           <h2>Accès à l'API</h2>
-          <dl class="facts">
-            <dt>client_id</dt>
-            <dd>
-              <code id="client-id">{me.clientId}</code>
-            </dd>
-            <dt>client_secret</dt>
-            <dd class="muted">Montré une seule fois, à sa création. Perdu ? Créez-en un nouveau : l'ancien cessera aussitôt de fonctionner.</dd>
-          </dl>
+          <Credentials clientId={me.clientId} />
           <form method="post" action="/dashboard/regenerate-secret" class="form-actions">
             <button type="submit" class="secondary">Générer une nouvelle clé secrète</button>
           </form>

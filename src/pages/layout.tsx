@@ -9,6 +9,7 @@ export function Layout(props: { title: string; children: Child; signedIn?: boole
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title} · Passerelle Linky</title>
         <link rel="stylesheet" href="/styles.css" />
+        <link rel="icon" href="data:," />
       </head>
       <body>
         <header class="top">

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { halfHoursOfParisDay } from "../../src/simulator/calendar";
-import dailyFixture from "../../../shared/enedis-api/fixtures/enedis_2026/mesure_consommation_quotidienne.json";
-import curveFixture from "../../../shared/enedis-api/fixtures/enedis_2026/mesure_courbe_de_charge_consommation.json";
-import prodCurveFixture from "../../../shared/enedis-api/fixtures/enedis_2026/mesure_courbe_de_charge_production.json";
-import maxFixture from "../../../shared/enedis-api/fixtures/enedis_2026/mesure_puissance_conso_max_quotidienne.json";
-import situationSelfFixture from "../../../shared/enedis-api/fixtures/enedis_2026/situation_contrat_autoconsommation.json";
-import synthSelfFixture from "../../../shared/enedis-api/fixtures/enedis_2026/synth_contrat_autoconsommation.json";
-import generalFixture from "../../../shared/enedis-api/fixtures/enedis_2026/donnees_generales.json";
+import dailyFixture from "../fixtures/enedis/mesure_consommation_quotidienne.json";
+import curveFixture from "../fixtures/enedis/mesure_courbe_de_charge_consommation.json";
+import prodCurveFixture from "../fixtures/enedis/mesure_courbe_de_charge_production.json";
+import maxFixture from "../fixtures/enedis/mesure_puissance_conso_max_quotidienne.json";
+import situationSelfFixture from "../fixtures/enedis/situation_contrat_autoconsommation.json";
+import synthSelfFixture from "../fixtures/enedis/synth_contrat_autoconsommation.json";
+import generalFixture from "../fixtures/enedis/donnees_generales.json";
 import { bearer, daysAgo, getToken, giveConsent, paced, sim } from "./simulator-helpers";
 
 type Mesure = { idPrm: string; periode: { dateDebut: string; dateFin: string }; grandeur: Array<{ grandeurMetier: string; unite: string; points: Array<Record<string, string>> }> };

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { halfHoursOfParisDay } from "../../src/simulator/calendar";
 import { publishedDays } from "../../src/simulator/rules";
-import v5LoadCurveFixture from "../../../shared/enedis-api/fixtures/enedis_2026/v5_consumption_load_curve.json";
+import v5LoadCurveFixture from "../fixtures/enedis/v5_consumption_load_curve.json";
 import { bearer, config, daysAgo, direct, getToken, giveConsent, paced, sim, today } from "./simulator-helpers";
 
 type MeterReading = {
