@@ -11,7 +11,7 @@ import type { Env } from "../env";
 import { acquireEnedisPermit, reportEnedisThrottle } from "../limits/budget-client";
 import { simulatorApp } from "../simulator/app";
 import { EnedisUpstreamError, UNAVAILABLE_RETRY_AFTER_S, enedisError, throttledUntilMs, type EnedisGeneration } from "./errors";
-import type { EnedisApi, EnedisTransport } from "./types";
+import type { BudgetScope, EnedisApi, EnedisTransport } from "./types";
 
 export const REQUEST_TIMEOUT_MS = 15_000;
 /** Pause before retry n (1-based): network errors, timeouts and 5xx only. */
@@ -20,8 +20,8 @@ export const RETRY_DELAYS_MS = [200, 800] as const;
 /** What the transport needs from the outside world; tests replace any of it. */
 export interface TransportDeps {
   send: (request: Request) => Promise<Response>;
-  acquirePermit: (api: EnedisApi) => Promise<void>;
-  reportThrottle: (api: EnedisApi, untilMs: number) => Promise<void>;
+  acquirePermit: (scope: BudgetScope) => Promise<void>;
+  reportThrottle: (scope: BudgetScope, untilMs: number) => Promise<void>;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
 }
@@ -45,8 +45,9 @@ export function createTransport(env: Env, overrides: Partial<TransportDeps> = {}
   const urlFor = (path: string) => (inProcess ? new URL(path, SIMULATOR_ORIGIN).toString() : config.apiBaseUrl + path);
 
   return async (api, path, init = {}) => {
+    const scope = budgetScopeOf(path);
     for (let attempt = 0; ; attempt++) {
-      await deps.acquirePermit(api);
+      await deps.acquirePermit(scope);
       const retryable = attempt < RETRY_DELAYS_MS.length;
       let response: Response;
       try {
@@ -68,7 +69,7 @@ export function createTransport(env: Env, overrides: Partial<TransportDeps> = {}
         const now = deps.now();
         const until = throttledUntilMs(body, response.headers, now);
         console.warn(`enedis ${api}: throttled by Enedis for ${Math.ceil((until - now) / 1000)} s`);
-        await deps.reportThrottle(api, until);
+        await deps.reportThrottle(scope, until);
         throw enedisError(429, body, generationOf(path), (until - now) / 1000);
       }
       if (response.status >= 500 && retryable) {
@@ -120,4 +121,12 @@ export async function callEnedisJson(
     throw new EnedisUpstreamError(502, "ENEDIS_UNAVAILABLE", "Enedis a envoyé une réponse illisible.", true, "not-json");
   }
   return body;
+}
+
+/**
+ * Enedis counts its hourly quota per API, not per resource: the five 2026 measurement resources all belong to
+ * "mesure_synchrone_auto". The budget is therefore kept per first path segment.
+ */
+export function budgetScopeOf(path: string): BudgetScope {
+  return path.replace(/^\/+/, "").split(/[/?]/, 1)[0] || "unknown";
 }

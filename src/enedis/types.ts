@@ -73,6 +73,13 @@ export type EnedisApi =
   | MeteringKind
   | CustomerKind;
 
+/**
+ * The unit Enedis counts hourly quotas in: one Enedis API (product), named by the first segment of its path —
+ * "mesure_synchrone_auto" (all five 2026 measurement resources share it), "situation_contrat_auto",
+ * "metering_data_clc", "oauth2"… See enedis/transport.ts `budgetScopeOf`.
+ */
+export type BudgetScope = string;
+
 export interface EnedisClient {
   /** Client-credentials token for the application (ENEDIS_CLIENT_ID / ENEDIS_CLIENT_SECRET). */
   fetchToken(): Promise<EnedisToken>;

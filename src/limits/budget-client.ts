@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import type { EnedisApi } from "../enedis/types";
+import type { BudgetScope } from "../enedis/types";
 import { AppError } from "../http/errors";
 import { ENEDIS_BUDGET_NAME, type BudgetStats } from "./enedis-budget";
 import { sleep } from "./time";
@@ -20,7 +20,7 @@ const budget = (env: Env) => env.ENEDIS_BUDGET.get(env.ENEDIS_BUDGET.idFromName(
  *   for everybody, which is a server-side condition rather than something this client did.
  * Both carry `retryAfter` (seconds), which onError turns into a Retry-After header.
  */
-export async function acquireEnedisPermit(env: Env, api: EnedisApi, opts: { maxWaitMs?: number } = {}): Promise<void> {
+export async function acquireEnedisPermit(env: Env, api: BudgetScope, opts: { maxWaitMs?: number } = {}): Promise<void> {
   const reservation = await budget(env).reserve(api, opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
   if (reservation.ok) {
     await sleep(reservation.waitMs);
@@ -37,7 +37,7 @@ export async function acquireEnedisPermit(env: Env, api: EnedisApi, opts: { maxW
  * Records an Enedis 429's "next access" time so no isolate calls `api` (null: any API) before it.
  * The caller parses Enedis's answer; a missing time is best reported as a few seconds from now.
  */
-export async function reportEnedisThrottle(env: Env, api: EnedisApi | null, untilMs: number): Promise<void> {
+export async function reportEnedisThrottle(env: Env, api: BudgetScope | null, untilMs: number): Promise<void> {
   await budget(env).blockUntil(api, untilMs);
 }
 

@@ -1,4 +1,4 @@
-import type { EnedisApi } from "../enedis/types";
+import type { BudgetScope } from "../enedis/types";
 import { earliestStart } from "./slots";
 import { DAY_MS, HOUR_MS, SECOND_MS, retryAfterSeconds, utcDay } from "./time";
 
@@ -9,7 +9,7 @@ import { DAY_MS, HOUR_MS, SECOND_MS, retryAfterSeconds, utcDay } from "./time";
  *
  * Tables:
  *   grants(api, start_ms)            every granted start of the last hour (also the future ones): both windows
- *   blocks(scope, until_ms)          Enedis 429 "next access" times; scope is an EnedisApi or "*" for all APIs
+ *   blocks(scope, until_ms)          Enedis 429 "next access" times; scope is an BudgetScope or "*" for all APIs
  *   daily_calls(day, api, calls)     granted calls per UTC day and API, for the admin statistics (kept 31 days)
  */
 
@@ -48,7 +48,7 @@ export class BudgetLedger {
   }
 
   /** Grants the earliest start respecting both windows and any block, or refuses when it is more than maxWaitMs away. */
-  reserve(api: EnedisApi, maxWaitMs: number, nowMs: number, limits: BudgetLimits): Reservation {
+  reserve(api: BudgetScope, maxWaitMs: number, nowMs: number, limits: BudgetLimits): Reservation {
     this.prune(nowMs);
     const blockedUntil = Math.max(nowMs, this.blockedUntil(api));
     const allRecent = this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, blockedUntil - RATE_WINDOW_MS);
@@ -81,7 +81,7 @@ export class BudgetLedger {
   }
 
   /** Honours an Enedis 429: no grant for `api` (null: any API) starts before `untilMs`. Later blocks win. */
-  blockUntil(api: EnedisApi | null, untilMs: number, nowMs: number): void {
+  blockUntil(api: BudgetScope | null, untilMs: number, nowMs: number): void {
     if (!Number.isFinite(untilMs) || untilMs <= nowMs) return;
     const until = Math.min(untilMs, nowMs + MAX_BLOCK_MS);
     this.sql.exec(
@@ -102,7 +102,7 @@ export class BudgetLedger {
     return { today: { enedisCalls: total }, perApi };
   }
 
-  private blockedUntil(api: EnedisApi): number {
+  private blockedUntil(api: BudgetScope): number {
     const row = this.sql.exec<{ until: number | null }>(`SELECT MAX(until_ms) AS until FROM blocks WHERE scope IN (?, ?)`, api, ALL_APIS).one();
     return row.until ?? 0;
   }

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { getConfig } from "../config";
 import type { Env } from "../env";
-import type { EnedisApi } from "../enedis/types";
+import type { BudgetScope } from "../enedis/types";
 import { BudgetLedger, type BudgetLimits, type BudgetStats, type Reservation } from "./budget-ledger";
 
 export type { BudgetStats, Reservation } from "./budget-ledger";
@@ -23,11 +23,11 @@ export class EnedisBudget extends DurableObject<Env> {
     this.ledger = new BudgetLedger(ctx.storage.sql);
   }
 
-  reserve(api: EnedisApi, maxWaitMs: number): Reservation {
+  reserve(api: BudgetScope, maxWaitMs: number): Reservation {
     return this.ledger.reserve(api, Math.max(0, maxWaitMs), Date.now(), this.limits());
   }
 
-  blockUntil(api: EnedisApi | null, untilMs: number): void {
+  blockUntil(api: BudgetScope | null, untilMs: number): void {
     this.ledger.blockUntil(api, untilMs, Date.now());
   }
 

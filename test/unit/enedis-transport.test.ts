@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
 import { EnedisUpstreamError } from "../../src/enedis/errors";
 import { REQUEST_TIMEOUT_MS, RETRY_DELAYS_MS, createTransport, generationOf, type TransportDeps } from "../../src/enedis/transport";
-import type { EnedisApi } from "../../src/enedis/types";
 import { AppError } from "../../src/http/errors";
 
 const APP_SECRET = "test-app-secret-0123456789abcdef0123456789abcdef";
@@ -13,7 +12,7 @@ const makeEnv = (vars: Record<string, string> = {}) => ({ ...(env as unknown as 
 
 /** Scripted Enedis: answers in order, records what the transport did. */
 function fake(answers: Array<Response | Error>) {
-  const seen = { requests: [] as Request[], permits: [] as EnedisApi[], sleeps: [] as number[], throttles: [] as Array<[EnedisApi, number]> };
+  const seen = { requests: [] as Request[], permits: [] as string[], sleeps: [] as number[], throttles: [] as Array<[string, number]> };
   const deps: Partial<TransportDeps> = {
     send: async (request) => {
       seen.requests.push(request);
@@ -74,7 +73,7 @@ describe("createTransport: budget, retries, throttling", () => {
     const { seen, transport } = transportWith([json(200, { ok: true })]);
     const response = await transport("consumption_load_curve", "/mesure_synchrone_auto/v2/courbe_de_charge_consommation");
     expect(response.status).toBe(200);
-    expect(seen.permits).toEqual(["consumption_load_curve"]);
+    expect(seen.permits).toEqual(["mesure_synchrone_auto"]); // Enedis counts per API, not per resource
     expect(seen.sleeps).toEqual([]);
   });
 
@@ -83,7 +82,7 @@ describe("createTransport: budget, retries, throttling", () => {
     const response = await transport("consumption_daily", "/x");
     expect(response.status).toBe(200);
     expect(seen.requests).toHaveLength(3);
-    expect(seen.permits).toEqual(["consumption_daily", "consumption_daily", "consumption_daily"]);
+    expect(seen.permits).toEqual(["x", "x", "x"]);
     expect(seen.sleeps).toEqual([...RETRY_DELAYS_MS]);
   });
 
@@ -118,7 +117,7 @@ describe("createTransport: budget, retries, throttling", () => {
     expect(err.status).toBe(429);
     expect(err.code).toBe("ENEDIS_BUSY");
     expect(err.extra.retryAfter).toBe(30);
-    expect(seen.throttles).toEqual([["consumption_daily", Date.UTC(2026, 9, 1, 12, 0, 30)]]);
+    expect(seen.throttles).toEqual([["mesure_synchrone_auto", Date.UTC(2026, 9, 1, 12, 0, 30)]]);
     expect(seen.requests).toHaveLength(1);
   });
 
