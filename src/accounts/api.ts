@@ -27,7 +27,7 @@ accountsApi.openapi(
   }),
   async (c) => {
     const { email, password } = c.req.valid("json");
-    await throttleSignup(c.env, clientIp(c.req.raw));
+    await throttleSignup(c.env, clientIp(c.req.raw), email);
     const { user, clientSecret } = await createAccount(c.env, email, password);
     return c.json({ success: true as const, data: { user_id: user.id, email: user.email, client_id: user.clientId, client_secret: clientSecret } }, 201);
   },

@@ -81,7 +81,7 @@ accountPages.post("/signup", async (c) => {
     return renderForm(c, "/signup", { email: form.email, error: FRENCH_FIELD_ERROR[field] ?? "Formulaire invalide." }, 400);
   }
   try {
-    await throttleSignup(c.env, clientIp(c.req.raw));
+    await throttleSignup(c.env, clientIp(c.req.raw), parsed.data.email);
     const { user, clientSecret, dataKey } = await createAccount(c.env, parsed.data.email, parsed.data.password);
     await startSession(c, user.id, dataKey);
     return c.html(

@@ -12,7 +12,7 @@ import { AppError } from "../http/errors";
  * Keys are keyed hashes: the table reveals neither addresses nor emails.
  */
 const WINDOW_MS = 15 * 60 * 1000;
-const LIMITS = { "login-ip": 30, "login-email": 10, "signup-ip": 10 } as const;
+const LIMITS = { "login-ip": 30, "login-email": 10, "signup-ip": 10, "signup-email": 10 } as const;
 type Scope = keyof typeof LIMITS;
 
 async function hit(env: Env, scope: Scope, subject: string, nowMs: number) {
@@ -44,6 +44,9 @@ export async function throttleLogin(env: Env, ip: string, email: string) {
   await hit(env, "login-email", email.trim().toLowerCase(), now);
 }
 
-export async function throttleSignup(env: Env, ip: string) {
-  await hit(env, "signup-ip", ip, Date.now());
+/** Per email too: otherwise "does this address have an account?" (409) could be asked from many IPs. */
+export async function throttleSignup(env: Env, ip: string, email: string) {
+  const now = Date.now();
+  await hit(env, "signup-ip", ip, now);
+  await hit(env, "signup-email", email.trim().toLowerCase(), now);
 }
