@@ -77,9 +77,8 @@ describe("property 6: throttling", () => {
     expect(b.cookies.size).toBe(0);
   });
 
-  // SECURITY.md 6: "Login and signup are throttled per IP and per email". Signup is only throttled per IP
-  // (accounts/throttle.ts has no "signup-email" scope), so an existing address can be probed with 409
-  // USER_EXISTS from as many addresses as one likes. Remove `.fails` once signup counts per email too.
+  // SECURITY.md 6: "Login and signup are throttled per IP and per email": without the per-email count, an
+  // existing address could be probed with 409 USER_EXISTS from as many addresses as one likes.
   it("signup is throttled per email (probing one address from many IPs ends in 429)", async () => {
     const a = await apiSignup();
     const statuses: number[] = [];
