@@ -82,9 +82,9 @@ describe("BudgetLedger", () => {
     await withLedger((ledger) => {
       const tight = { perSecond: 2, perHourPerApi: 1000 };
       for (let i = 0; i < 4; i++) expect(ledger.reserve("consumption_daily", 1_200, T0, tight).ok).toBe(true);
-      // Slots at T0, T0, T0+1100, T0+1100: the next one is at T0+2200, beyond a 1.2 s wait.
+      // Slots at T0, T0, T0+1200, T0+1200: the next one is at T0+2400, beyond a 1.2 s wait.
       expect(ledger.reserve("consumption_daily", 1_200, T0, tight)).toEqual({ ok: false, reason: "rate", retryAfterSec: 3 });
-      // Refusals take no slot: the same call with a longer wait gets T0+2200.
+      // Refusals take no slot: the same call with a longer wait gets T0+2400.
       expect(ledger.reserve("consumption_daily", 5_000, T0, tight)).toMatchObject({ ok: true, startAtMs: T0 + 2 * RATE_WINDOW_MS });
     });
   });
