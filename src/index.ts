@@ -30,7 +30,7 @@ app.use(
   bodyLimit({
     maxSize: 64 * 1024,
     onError: () => {
-      throw new AppError(413 as never, "PAYLOAD_TOO_LARGE", "Request body too large (64 KiB max).");
+      throw new AppError(413 as never, "PAYLOAD_TOO_LARGE", "Corps de requête trop volumineux (64 Kio au plus).");
     },
   }),
 );
@@ -70,7 +70,7 @@ app.route("/", api);
 
 app.get("/health", (c) => c.json({ success: true, data: { ok: true } }));
 
-app.notFound((c) => onError(new AppError(404, "NOT_FOUND", "No such route."), c));
+app.notFound((c) => onError(new AppError(404, "NOT_FOUND", "Cette route n'existe pas."), c));
 app.onError(onError);
 
 export default app;

@@ -46,7 +46,7 @@ accountsApi.openapi(
     const { email, password } = c.req.valid("json");
     await throttleLogin(c.env, clientIp(c.req.raw), email);
     const hit = await authenticateWithPassword(c.env, email, password);
-    if (!hit) throw new AppError(401, "INVALID_CREDENTIALS", "Wrong email or password.");
+    if (!hit) throw new AppError(401, "INVALID_CREDENTIALS", "Adresse e-mail ou mot de passe incorrect.");
     const t = await issueAuthToken(c.env, hit.user.id, hit.dataKey, "access_token");
     return c.json({ success: true as const, data: { access_token: t.token, token_type: "bearer" as const, expires_in: t.expiresIn } }, 200);
   },
@@ -79,15 +79,15 @@ accountsApi.openapi(
     const oauthError = (status: 400 | 401, error: z.infer<typeof OAuthError>["error"], description: string) =>
       c.json({ error, error_description: description }, status, status === 401 ? { "WWW-Authenticate": 'Basic realm="linky-gateway"' } : {});
     const form = c.req.valid("form");
-    if (!form.grant_type) return oauthError(400, "invalid_request", "grant_type is required.");
-    if (form.grant_type !== "client_credentials") return oauthError(400, "unsupported_grant_type", "Only client_credentials is supported.");
+    if (!form.grant_type) return oauthError(400, "invalid_request", "grant_type est obligatoire.");
+    if (form.grant_type !== "client_credentials") return oauthError(400, "unsupported_grant_type", "Seul client_credentials est accepté.");
     const header = c.req.header("Authorization");
     const basic = header && /^basic\s/i.test(header) ? decodeBasic(header.replace(/^basic\s+/i, "")) : null;
     const clientId = basic?.id ?? form.client_id;
     const clientSecret = basic?.secret ?? form.client_secret;
-    if (!clientId || !clientSecret) return oauthError(400, "invalid_request", "client_id and client_secret are required.");
+    if (!clientId || !clientSecret) return oauthError(400, "invalid_request", "client_id et client_secret sont obligatoires.");
     const hit = await authenticateClient(c.env, clientSecret, clientId);
-    if (!hit) return oauthError(401, "invalid_client", "Unknown client or wrong secret.");
+    if (!hit) return oauthError(401, "invalid_client", "Client inconnu ou secret incorrect.");
     const t = await issueAuthToken(c.env, hit.user.id, hit.dataKey, "access_token");
     return c.json({ access_token: t.token, token_type: "bearer" as const, expires_in: ACCESS_TOKEN_TTL_SECONDS }, 200);
   },
@@ -145,7 +145,7 @@ accountsApi.openapi(
     const me = c.get("caller");
     const { old_password, new_password } = c.req.valid("json");
     const user = await findUserById(c.env, me.userId);
-    if (!user) throw new AppError(401, "UNAUTHORIZED", "Missing or invalid credentials.");
+    if (!user) throw new AppError(401, "UNAUTHORIZED", "Identifiants absents ou invalides.");
     await changePassword(c.env, user, old_password, new_password);
     await revokeAuthTokensOf(c.env, me.userId, "session");
     return c.json({ success: true as const, data: {} }, 200);

@@ -21,7 +21,7 @@ export const isAdminEmail = (env: Env, email: string) => getConfig(env).adminEma
 export async function createAccount(env: Env, email: string, password: string) {
   const d = db(env);
   if (await d.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
-    throw new AppError(409, "USER_EXISTS", "An account already exists for this email.", { field: "email" });
+    throw new AppError(409, "USER_EXISTS", "Un compte existe déjà avec cette adresse e-mail.", { field: "email" });
   }
   const dataKey = await generateDataKey();
   const clientSecret = randomToken(SECRET_PREFIX);
@@ -40,7 +40,7 @@ export async function createAccount(env: Env, email: string, password: string) {
     await d.insert(users).values(row);
   } catch {
     // the unique index lost a race with a concurrent signup for the same email
-    throw new AppError(409, "USER_EXISTS", "An account already exists for this email.", { field: "email" });
+    throw new AppError(409, "USER_EXISTS", "Un compte existe déjà avec cette adresse e-mail.", { field: "email" });
   }
   return { user: row as UserRow, clientSecret, dataKey };
 }
@@ -92,7 +92,7 @@ export async function regenerateClientSecret(env: Env, userId: string, dataKey: 
 
 export async function changePassword(env: Env, user: UserRow, oldPassword: string, newPassword: string) {
   const wrapSecret = await verifyPassword(user.passwordHash, oldPassword);
-  if (!wrapSecret) throw new AppError(401, "INVALID_CREDENTIALS", "Current password is wrong.", { field: "old_password" });
+  if (!wrapSecret) throw new AppError(401, "INVALID_CREDENTIALS", "Le mot de passe actuel est incorrect.", { field: "old_password" });
   const dataKey = await unwrapDataKey(user.dataKeyByPassword, wrapSecret, "password");
   const pw = await hashPassword(newPassword);
   await db(env)

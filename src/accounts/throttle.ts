@@ -32,7 +32,7 @@ async function hit(env: Env, scope: Scope, subject: string, nowMs: number) {
     .get();
   if (row.count > LIMITS[scope]) {
     const retryAfter = Math.ceil((row.windowStartMs + WINDOW_MS - nowMs) / 1000);
-    throw new AppError(429, "TOO_MANY_ATTEMPTS", "Too many attempts. Try again later.", { retryAfter });
+    throw new AppError(429, "TOO_MANY_ATTEMPTS", "Trop de tentatives ; réessayez dans quelques minutes.", { retryAfter });
   }
 }
 

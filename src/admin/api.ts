@@ -23,7 +23,7 @@ const UserParams = z.object({ user_id: z.uuid().openapi({ param: { name: "user_i
 
 async function existingUser(env: Parameters<typeof db>[0], userId: string) {
   const row = await db(env).select({ id: users.id }).from(users).where(eq(users.id, userId)).get();
-  if (!row) throw new AppError(404, "USER_NOT_FOUND", "No such user.", { field: "user_id" });
+  if (!row) throw new AppError(404, "USER_NOT_FOUND", "Utilisateur inconnu.", { field: "user_id" });
   return row.id;
 }
 

@@ -14,12 +14,12 @@ export const adminPage = new Hono<AppEnv>();
 adminPage.use("/admin", async (c, next) => {
   const me = await pageCaller(c);
   if (!me) return c.redirect("/login", 303);
-  if (!me.isAdmin) throw new AppError(403, "FORBIDDEN", "Administrators only.");
+  if (!me.isAdmin) throw new AppError(403, "FORBIDDEN", "Réservé aux administrateurs.");
   await next();
 });
 adminPage.use("/admin/*", async (c, next) => {
   const me = await pageCaller(c);
-  if (!me?.isAdmin) throw new AppError(403, "FORBIDDEN", "Administrators only.");
+  if (!me?.isAdmin) throw new AppError(403, "FORBIDDEN", "Réservé aux administrateurs.");
   await next();
 });
 

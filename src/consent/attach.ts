@@ -33,11 +33,11 @@ export async function attachConsentedPdls(env: Env, userId: string, answer: Cons
     if (found.consentEndsAt) consentEnd = found.consentEndsAt;
   }
   const ids = [...new Set(points.map((p) => p.usagePointId).filter((id) => /^\d{14}$/.test(id)))];
-  if (ids.length === 0) throw new AppError(404, "NO_DATA", "Enedis listed no usage point for this consent.");
+  if (ids.length === 0) throw new AppError(404, "NO_DATA", "Enedis n'a indiqué aucun point de livraison pour ce consentement.");
 
   const holders = await holdersOf(env, ids);
   if ([...holders.values()].some((holder) => holder !== userId)) {
-    throw new AppError(409, "PDL_TAKEN", "A delivery point of this consent is attached to another account.");
+    throw new AppError(409, "PDL_TAKEN", "Un point de livraison de ce consentement est rattaché à un autre compte.");
   }
 
   let created = 0;

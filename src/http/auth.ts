@@ -64,15 +64,15 @@ function sameOrigin(c: Context): boolean {
 
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const caller = await identify(c);
-  if (!caller) throw new AppError(401, "UNAUTHORIZED", "Missing or invalid credentials.", { headers: { "WWW-Authenticate": 'Bearer realm="linky-gateway"' } });
+  if (!caller) throw new AppError(401, "UNAUTHORIZED", "Identifiants absents ou invalides.", { headers: { "WWW-Authenticate": 'Bearer realm="linky-gateway"' } });
   if (caller.via === "session" && !["GET", "HEAD", "OPTIONS"].includes(c.req.method) && !sameOrigin(c)) {
-    throw new AppError(403, "CSRF_FAILED", "Cross-site request refused.");
+    throw new AppError(403, "CSRF_FAILED", "Requête refusée : elle ne vient pas de ce site (CSRF).");
   }
   c.set("caller", caller);
   await next();
 };
 
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.get("caller").isAdmin) throw new AppError(403, "FORBIDDEN", "Administrators only.");
+  if (!c.get("caller").isAdmin) throw new AppError(403, "FORBIDDEN", "Réservé aux administrateurs.");
   await next();
 };

@@ -14,12 +14,12 @@ const isApi = (c: Context) => c.req.path.startsWith("/api/");
 export function onError(err: Error, c: Context): Response | Promise<Response> {
   let appError: AppError;
   if (err instanceof AppError) appError = err;
-  else if (err instanceof HTTPException && err.status === 413) appError = new AppError(413 as never, "PAYLOAD_TOO_LARGE", "Request body too large.");
-  else if (err instanceof HTTPException && err.status === 403) appError = new AppError(403, "CSRF_FAILED", "Cross-site request refused.");
-  else if (err instanceof HTTPException && err.status < 500) appError = new AppError(err.status as 400, "VALIDATION_ERROR", "Malformed request.");
+  else if (err instanceof HTTPException && err.status === 413) appError = new AppError(413 as never, "PAYLOAD_TOO_LARGE", "Corps de requête trop volumineux (64 Kio au plus).");
+  else if (err instanceof HTTPException && err.status === 403) appError = new AppError(403, "CSRF_FAILED", "Requête refusée : elle ne vient pas de ce site (CSRF).");
+  else if (err instanceof HTTPException && err.status < 500) appError = new AppError(err.status as 400, "VALIDATION_ERROR", "Requête mal formée.");
   else {
     console.error(JSON.stringify({ event: "unhandled_error", name: err instanceof ConfigError ? "ConfigError" : err.name, path: c.req.path }));
-    appError = new AppError(500, "INTERNAL_ERROR", "Internal error.");
+    appError = new AppError(500, "INTERNAL_ERROR", "Erreur interne ; réessayez plus tard.");
   }
   const headers: Record<string, string> = { ...(appError.extra.headers ?? {}) };
   if (appError.extra.retryAfter !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(appError.extra.retryAfter)));

@@ -17,7 +17,7 @@ export function validationError(error: ZodError): AppError {
   const issue = error.issues[0];
   const field = issue?.path.map(String).join(".") || undefined;
   const code = (field && CODE_BY_FIELD[field]) || "VALIDATION_ERROR";
-  const message = issue?.message && !issue.message.startsWith("Invalid input") ? issue.message : `Invalid value${field ? ` for ${field}` : ""}.`;
+  const message = issue?.message && !issue.message.startsWith("Invalid input") ? issue.message : `Valeur invalide${field ? ` pour ${field}` : ""}.`;
   return new AppError(400, code, message, { field });
 }
 

@@ -63,7 +63,7 @@ export async function readMetering(
           for (const [day, value] of byDay) fetched.set(day, value);
         });
         if (noDataCalls === calls.length && cached.size === 0) {
-          throw new AppError(404, "NO_DATA", "Enedis has no data for this delivery point over this period.");
+          throw new AppError(404, "NO_DATA", "Enedis n'a aucune donnée pour ce point de livraison sur cette période.");
         }
       }),
     );
@@ -71,7 +71,7 @@ export async function readMetering(
 
   const parts = days.map((d) => cached.get(d) ?? fetched.get(d)).filter((d): d is CachedDay => !!d);
   if (parts.length === 0 || parts.every((p) => p.readings.length === 0)) {
-    throw new AppError(404, "NO_DATA", "Enedis has no data for this delivery point over this period.");
+    throw new AppError(404, "NO_DATA", "Enedis n'a aucune donnée pour ce point de livraison sur cette période.");
   }
   const cacheStatus: CacheStatus = missing.length === 0 ? "HIT" : cached.size === 0 ? "MISS" : "PARTIAL";
   return {

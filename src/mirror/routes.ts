@@ -43,7 +43,7 @@ const mirrorHeaders = {
 /** Ownership first (SECURITY.md 4): another account's PDL is a plain 404, exactly like a missing one. */
 async function mirrorContext(c: Context<AppEnv>, usagePointId: string): Promise<MirrorContext> {
   const pdl = await ownedPdl(c.env, c.get("caller").userId, usagePointId);
-  if (!pdl.isActive) throw new AppError(409, "PDL_DISABLED", "This delivery point is disabled on your account; enable it to read its data.");
+  if (!pdl.isActive) throw new AppError(409, "PDL_DISABLED", "Ce point de livraison est désactivé sur votre compte : réactivez-le pour lire ses données.");
   return { env: c.env, caller: c.get("caller"), pdl };
 }
 

@@ -22,11 +22,11 @@ async function load(c: Context<AppEnv>): Promise<{ me: Caller; pdl: UsagePointRo
   const me = await pageCaller(c);
   if (!me) return c.redirect("/login", 303);
   const id = Id.safeParse(c.req.param("id"));
-  if (!id.success) throw new AppError(404, "NOT_FOUND", "Not found.");
+  if (!id.success) throw new AppError(404, "NOT_FOUND", "Page introuvable.");
   try {
     return { me, pdl: await ownedPdl(c.env, me.userId, id.data) };
   } catch {
-    throw new AppError(404, "NOT_FOUND", "Not found.");
+    throw new AppError(404, "NOT_FOUND", "Page introuvable.");
   }
 }
 

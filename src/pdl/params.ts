@@ -4,6 +4,6 @@ import { z } from "@hono/zod-openapi";
 export const UsagePointParams = z.object({
   usage_point_id: z
     .string()
-    .regex(/^\d{14}$/, { message: "usage_point_id must be exactly 14 digits." })
+    .regex(/^\d{14}$/, { message: "usage_point_id doit comporter exactement 14 chiffres." })
     .openapi({ param: { name: "usage_point_id", in: "path" }, example: "09100000000001" }),
 });

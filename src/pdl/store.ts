@@ -33,7 +33,7 @@ export async function ownedPdl(env: Env, userId: string, usagePointId: string): 
     .from(usagePoints)
     .where(and(eq(usagePoints.usagePointId, usagePointId), eq(usagePoints.userId, userId)))
     .get();
-  if (!row) throw new AppError(404, "PDL_NOT_FOUND", "No such delivery point on this account.", { field: "usage_point_id" });
+  if (!row) throw new AppError(404, "PDL_NOT_FOUND", "Point de livraison inconnu sur ce compte.", { field: "usage_point_id" });
   return row;
 }
 
@@ -73,7 +73,7 @@ export async function upsertPdl(env: Env, userId: string, usagePointId: string, 
     .where(and(eq(usagePoints.usagePointId, usagePointId), eq(usagePoints.userId, userId)))
     .returning({ id: usagePoints.usagePointId })
     .get();
-  if (!updated) throw new AppError(409, "PDL_TAKEN", "This delivery point is attached to another account.");
+  if (!updated) throw new AppError(409, "PDL_TAKEN", "Ce point de livraison est rattaché à un autre compte.");
   return false;
 }
 
@@ -84,7 +84,7 @@ export async function updatePdl(env: Env, userId: string, usagePointId: string, 
     .where(and(eq(usagePoints.usagePointId, usagePointId), eq(usagePoints.userId, userId)))
     .returning()
     .get();
-  if (!row) throw new AppError(404, "PDL_NOT_FOUND", "No such delivery point on this account.", { field: "usage_point_id" });
+  if (!row) throw new AppError(404, "PDL_NOT_FOUND", "Point de livraison inconnu sur ce compte.", { field: "usage_point_id" });
   return row;
 }
 

@@ -17,6 +17,7 @@ function Layout(props: { title: string; children: Child }) {
         <meta name="robots" content="noindex" />
         <title>{props.title}</title>
         <link rel="stylesheet" href={STYLESHEET_PATH} />
+        <link rel="icon" href="data:," />
       </head>
       <body>
         <header class="sim-banner">Simulateur Enedis — environnement de démonstration, aucune donnée réelle</header>
