@@ -5,6 +5,7 @@ import { AppError, errorBody } from "./errors";
 import { errorPage } from "../pages/error-page";
 
 const isApi = (c: Context) => c.req.path.startsWith("/api/");
+const DEFAULT_RETRY_AFTER_S = 60;
 
 /**
  * The one place a thrown error becomes an answer: the JSON envelope for /api, a French page elsewhere.
@@ -22,7 +23,9 @@ export function onError(err: Error, c: Context): Response | Promise<Response> {
     appError = new AppError(500, "INTERNAL_ERROR", "Erreur interne ; réessayez plus tard.");
   }
   const headers: Record<string, string> = { ...(appError.extra.headers ?? {}) };
-  if (appError.extra.retryAfter !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(appError.extra.retryAfter)));
+  // API.md: Retry-After with every 429 and 503, whatever produced it.
+  const retryAfter = appError.extra.retryAfter ?? (appError.status === 429 || appError.status === 503 ? DEFAULT_RETRY_AFTER_S : undefined);
+  if (retryAfter !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(retryAfter)));
   if (!isApi(c)) return errorPage(c, appError, headers);
   return c.json(errorBody(appError.code, appError.message, appError.extra.field), appError.status, headers);
 }

@@ -8,7 +8,8 @@ import { AppError } from "../http/errors";
 import { authenticated, envelope, errorResponses, jsonContent } from "../http/openapi-helpers";
 import type { AppEnv } from "../http/types";
 import { createApi } from "../http/validation";
-import { rateLimitHeaders } from "../limits/quota";
+import { rateLimitHeaders, usageFor } from "../limits/quota";
+import { getConfig } from "../config";
 import { UsagePointParams } from "../pdl/params";
 import { ownedPdl } from "../pdl/store";
 import type { MirrorAnswer, MirrorContext } from "./context";
@@ -19,6 +20,19 @@ import { readMetering } from "./metering";
 /** /api/enedis/* — every Enedis endpoint, in the v5 shapes, whatever Enedis generation answered. */
 export const mirrorApi = createApi();
 mirrorApi.use("*", requireAuth);
+/**
+ * X-RateLimit-* on every mirror answer (API.md), also on errors found before the request was counted (bad
+ * dates, unknown PDL): those report the no-cache quota, the one a retried request would most likely use.
+ */
+mirrorApi.use("*", async (c, next) => {
+  await next();
+  if (c.res.headers.has("X-RateLimit-Limit")) return;
+  const usage = await usageFor(c.env, c.get("caller").userId);
+  const limit = getConfig(c.env).dailyLimitNoCache;
+  c.res.headers.set("X-RateLimit-Limit", String(limit));
+  c.res.headers.set("X-RateLimit-Remaining", String(Math.max(0, limit - usage.noCache)));
+  c.res.headers.set("X-RateLimit-Reset", String(usage.resetAtSec));
+});
 const tags = ["Enedis mirror"];
 
 const useCacheParam = z

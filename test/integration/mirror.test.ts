@@ -87,6 +87,7 @@ describe("mirror: daily data and cache", () => {
     for (const [query, code] of cases) {
       const res = await martin.get(`/api/enedis/consumption/daily/09100000000001?${query}`);
       expect(res.status, query).toBe(400);
+      expect(res.headers.get("X-RateLimit-Limit"), query).toBe("50"); // on every mirror answer, errors too
       const body = (await res.json()) as Body;
       expect(body.error?.code, query).toBe(code);
     }
