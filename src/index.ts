@@ -17,6 +17,8 @@ import { mirrorApi } from "./mirror/routes";
 import { docsPage, documentApi } from "./openapi";
 import { dashboardPage } from "./pages/dashboard";
 import { homePage } from "./pages/home";
+import { purgeExpired } from "./maintenance/purge-expired";
+import type { Env } from "./env";
 import { pdlDetailsPage } from "./pages/pdl-details";
 import { pdlApi } from "./pdl/routes";
 import { simulatorApp } from "./simulator/app";
@@ -73,7 +75,12 @@ app.get("/health", (c) => c.json({ success: true, data: { ok: true } }));
 app.notFound((c) => onError(new AppError(404, "NOT_FOUND", "Cette route n'existe pas."), c));
 app.onError(onError);
 
-export default app;
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+    ctx.waitUntil(purgeExpired(env).then((n) => console.log(JSON.stringify({ event: "purge_expired", ...n }))));
+  },
+} satisfies ExportedHandler<Env>;
 export { EnedisBudget } from "./limits/enedis-budget";
 export { AccountGate } from "./limits/account-gate";
 export { SimulatorThrottle } from "./simulator/throttle";
