@@ -90,6 +90,17 @@ export async function readMetering(
   };
 }
 
+/**
+ * What the cache already holds for [start, end), without Enedis and without counting a request: the
+ * dashboard's small charts use it (the account's own page, showing only what the account already fetched).
+ */
+export async function readCachedReadings(ctx: MirrorContext, kind: MeteringKind, range: DayRange): Promise<IntervalReading[]> {
+  const slot: CacheSlot = { env: ctx.env, userId: ctx.caller.userId, usagePointId: ctx.pdl.usagePointId, kind, dataKey: ctx.caller.dataKey };
+  const days = eachDay(range.start, range.end);
+  const cached = await readDays<CachedDay>(slot, days);
+  return days.flatMap((d) => cached.get(d)?.readings ?? []);
+}
+
 function groupByDay(kind: MeteringKind, answer: MeterReading, call: DayRange): Map<string, CachedDay> {
   const byDay = new Map<string, CachedDay>();
   for (const reading of answer.interval_reading) {

@@ -6,6 +6,10 @@ import type { AppEnv } from "../http/types";
 import { usageFor } from "../limits/quota";
 import { listPdls, type UsagePointRow } from "../pdl/store";
 import { Layout, page } from "./layout";
+import { DailyChart } from "./chart";
+import { addDays, todayInParis } from "../enedis/dates";
+import type { IntervalReading } from "../enedis/types";
+import { readCachedReadings } from "../mirror/metering";
 import { Credentials } from "./credentials";
 import { pageCaller } from "./session";
 
@@ -38,7 +42,7 @@ function flashOf(query: Record<string, string>): { ok: boolean; text: string } |
   return { ok: false, text: CONSENT_MESSAGES[f.consent] };
 }
 
-function PdlItem({ p }: { p: UsagePointRow }) {
+function PdlItem({ p, readings }: { p: UsagePointRow; readings: IntervalReading[] }) {
   return (
     <li data-usage-point-id={p.usagePointId}>
       <div>
@@ -56,6 +60,11 @@ function PdlItem({ p }: { p: UsagePointRow }) {
       <a class="button secondary" href={`/dashboard/pdl/${p.usagePointId}`}>
         Détails
       </a>
+      {readings.length > 1 ? (
+        <div class="mini-chart">
+          <DailyChart readings={readings} production={!p.hasConsumption} title={`${p.hasConsumption ? "Consommation" : "Production"} des 30 derniers jours (cache)`} />
+        </div>
+      ) : null}
     </li>
   );
 }
@@ -64,6 +73,12 @@ dashboardPage.get("/dashboard", async (c) => {
   const me = await pageCaller(c);
   if (!me) return c.redirect("/login", 303);
   const [pdls, usage] = await Promise.all([listPdls(c.env, me.userId), usageFor(c.env, me.userId)]);
+  // Small charts from what the cache already holds: no Enedis call, no quota spent by opening the dashboard.
+  const today = todayInParis(new Date());
+  const last30 = { start: addDays(today, -30), end: today };
+  const charts = await Promise.all(
+    pdls.map((p) => readCachedReadings({ env: c.env, caller: me, pdl: p }, p.hasConsumption ? "consumption_daily" : "production_daily", last30)),
+  );
   const config = getConfig(c.env);
   const flash = flashOf(c.req.query());
   return c.html(
@@ -84,7 +99,7 @@ dashboardPage.get("/dashboard", async (c) => {
         </section>
         <section class="card">
           <h2>Mes points de livraison ({pdls.length})</h2>
-          {pdls.length === 0 ? <p class="muted">Aucun point de livraison pour l'instant : donnez votre consentement Enedis ci-dessus.</p> : <ul class="pdls">{pdls.map((p) => <PdlItem p={p} />)}</ul>}
+          {pdls.length === 0 ? <p class="muted">Aucun point de livraison pour l'instant : donnez votre consentement Enedis ci-dessus.</p> : <ul class="pdls">{pdls.map((p, i) => <PdlItem p={p} readings={charts[i]} />)}</ul>}
         </section>
         <section class="card">
           <h2>Accès à l'API</h2>

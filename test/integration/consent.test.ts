@@ -40,6 +40,23 @@ describe("consent journey (v1, simulator)", () => {
     expect(flashOf(again.html)).toBe("Bravo ! 2 points de livraison détectés (0 nouveaux).");
   });
 
+  it("Détails shows contract, address and a chart; the dashboard then charts it from the cache at no quota cost", async () => {
+    const b = new Browser();
+    const account = await b.signup();
+    await consent(b, "martin");
+    const details = await b.fetch("/dashboard/pdl/09100000000001");
+    expect(details.status).toBe(200);
+    const html = await details.text();
+    expect(html).toMatch(/Puissance souscrite<\/dt><dd>\d+ kVA/);
+    expect(html).toMatch(/id="address"[\s\S]*\d{5}/);
+    expect(html).toContain('<svg class="chart"');
+    const usage = async () => ((await (await call("/api/accounts/usage-stats", { headers: bearer(account.clientSecret) })).json()) as { data: { no_cache_requests: number; cached_requests: number } }).data;
+    const before = await usage();
+    const dashboard = await (await b.fetch("/dashboard")).text();
+    expect(dashboard).toMatch(/data-usage-point-id="09100000000001"[\s\S]*<svg class="chart"/);
+    expect(await usage()).toEqual(before);
+  });
+
   it("marks a self-consumer's PDL as consumption and production", async () => {
     const b = new Browser();
     const account = await b.signup();
