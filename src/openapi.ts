@@ -38,6 +38,7 @@ docsPage.get("/docs", (c) =>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>API · Passerelle Linky</title>
 <link rel="stylesheet" href="/swagger-ui/swagger-ui.css">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <div id="swagger-ui"></div>
