@@ -43,7 +43,7 @@ consentPages.get("/oauth/callback", async (c) => {
   const query = CallbackQuery.safeParse(c.req.query());
   const me = await pageCaller(c);
   // The state is checked (and burnt) before anything else, refusal included: nothing is attached without it.
-  const verdict = await consumeState(c.env, query.success ? query.data.state : c.req.query("state"), me?.sessionHash);
+  const verdict = await consumeState(c.env, query.success ? query.data.state : c.req.query("state"), me?.sessionHash ? { hash: me.sessionHash, userId: me.userId } : undefined);
   if ("problem" in verdict) return back(verdict.problem);
   if (!query.success) return back("malformed");
   const q = query.data;
@@ -65,7 +65,10 @@ consentPages.get("/oauth/callback", async (c) => {
   }
 });
 
-/** GET /api/oauth/authorize — the consent URL for API-driven clients (state not bound to a browser session). */
+/**
+ * GET /api/oauth/authorize — the consent URL for API-driven clients. The state is not bound to one browser
+ * session, but the callback still needs the account's own dashboard session (see consent/state.ts).
+ */
 export const consentApi = createApi();
 consentApi.use("/authorize", requireAuth);
 consentApi.openapi(
@@ -74,7 +77,7 @@ consentApi.openapi(
     path: "/authorize",
     tags: ["Consent"],
     security: authenticated,
-    summary: "The Enedis consent URL for this account (valid 10 minutes, single use)",
+    summary: "The Enedis consent URL for this account (valid 10 minutes, single use; open it in a browser signed in to this account's dashboard)",
     responses: { 200: jsonContent(envelope(z.object({ authorize_url: z.url() })), "Consent URL"), ...errorResponses(401) },
   }),
   async (c) => {

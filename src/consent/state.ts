@@ -13,7 +13,11 @@ import type { Env } from "../env";
  * bound to the browser session that asked for it. Not KV: KV is eventually consistent, a replay could win.
  */
 export const STATE_TTL_MS = 10 * 60 * 1000;
-/** States issued through the API (no browser session) are bound to this marker instead of a session. */
+/**
+ * States issued through the API (`GET /api/oauth/authorize`) carry this marker instead of a session hash: the
+ * callback then needs a dashboard session of the SAME account, whichever browser it is. Accepting any browser
+ * would let someone send their own consent link to a victim and receive the victim's PDLs.
+ */
 export const API_BINDING = "api";
 
 const mac = async (env: Env, userId: string, nonce: string) => (await keyedHash(getConfig(env).appSecret, "consent-state", `${userId}.${nonce}`)).slice(0, 22);
@@ -27,10 +31,14 @@ export async function issueState(env: Env, userId: string, binding: string): Pro
 export type StateProblem = "invalid" | "used" | "expired" | "other_session";
 
 /**
- * Consumes the state once. `sessionHash` is the current browser session's (undefined without a session).
+ * Consumes the state once. `session` is the current browser session (undefined without one).
  * Returns the user id, or why it is refused. Whatever the outcome, a known nonce is burnt.
  */
-export async function consumeState(env: Env, state: string | undefined, sessionHash: string | undefined): Promise<{ userId: string } | { problem: StateProblem }> {
+export async function consumeState(
+  env: Env,
+  state: string | undefined,
+  session: { hash: string; userId: string } | undefined,
+): Promise<{ userId: string } | { problem: StateProblem }> {
   const parts = (state ?? "").split(".");
   if (!state || state.length > 100 || parts.length !== 3) return { problem: "invalid" };
   const [userId, nonce, tag] = parts;
@@ -38,6 +46,7 @@ export async function consumeState(env: Env, state: string | undefined, sessionH
   const record = await db(env).delete(consentStates).where(eq(consentStates.nonce, nonce)).returning().get();
   if (!record || record.userId !== userId) return { problem: "used" };
   if (record.expiresAtMs < Date.now()) return { problem: "expired" };
-  if (record.sessionHash !== API_BINDING && record.sessionHash !== sessionHash) return { problem: "other_session" };
+  const boundHere = record.sessionHash === API_BINDING ? session?.userId === userId : record.sessionHash === session?.hash;
+  if (!boundHere) return { problem: "other_session" };
   return { userId };
 }

@@ -175,19 +175,39 @@ describe("consent v2 and Enedis failures", () => {
 });
 
 describe("consent for API clients", () => {
-  it("GET /api/oauth/authorize gives a consent URL whose state works once, without a browser session", async () => {
-    const b = new Browser();
-    const account = await b.signup();
-    const res = await call("/api/oauth/authorize", { headers: bearer(account.clientSecret) });
-    const { data } = (await res.json()) as { data: { authorize_url: string } };
-    const url = new URL(data.authorize_url);
+  async function apiConsentLink(secret: string) {
+    const res = await call("/api/oauth/authorize", { headers: bearer(secret) });
+    const url = new URL(((await res.json()) as { data: { authorize_url: string } }).data.authorize_url);
     expect(url.pathname).toBe("/simulator/dataconnect/v1/oauth2/authorize");
-    const stranger = new Browser(); // the household's phone, not logged in
-    const answer = await stranger.form(url.pathname, { ...Object.fromEntries(url.searchParams), household: "martin", decision: "accept" });
+    return url;
+  }
+  async function complete(browser: Browser, url: URL) {
+    const answer = await browser.form(url.pathname, { ...Object.fromEntries(url.searchParams), household: "martin", decision: "accept" });
     const callback = new URL(answer.headers.get("Location")!);
-    const done = await stranger.fetch(callback.pathname + callback.search);
-    expect(done.headers.get("Location")).toBe("/dashboard?consent=success&detected=1&new=1");
+    return (await browser.fetch(callback.pathname + callback.search)).headers.get("Location");
+  }
+
+  it("GET /api/oauth/authorize gives a single-use consent URL that any browser signed in to the SAME account can complete", async () => {
+    const desktop = new Browser();
+    const account = await desktop.signup();
+    const phone = new Browser(); // another device, signed in to the same account
+    expect((await phone.form("/login", { email: account.email, password: account.password })).status).toBe(303);
+    const url = await apiConsentLink(account.clientSecret);
+    expect(await complete(phone, url)).toBe("/dashboard?consent=success&detected=1&new=1");
     const list = (await (await call("/api/pdl", { headers: bearer(account.clientSecret) })).json()) as { data: unknown[] };
     expect(list.data).toHaveLength(1);
+    expect(await complete(phone, url)).toBe("/dashboard?consent=used");
+  });
+
+  it("an API consent link sent to someone else attaches nothing (not signed in, or signed in to another account)", async () => {
+    const attacker = new Browser();
+    const attackerAccount = await attacker.signup();
+    const anonymous = new Browser();
+    expect(await complete(anonymous, await apiConsentLink(attackerAccount.clientSecret))).toBe("/dashboard?consent=other_session");
+    const victim = new Browser();
+    await victim.signup();
+    expect(await complete(victim, await apiConsentLink(attackerAccount.clientSecret))).toBe("/dashboard?consent=other_session");
+    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM usage_points").first<{ n: number }>();
+    expect(count?.n).toBe(0);
   });
 });
