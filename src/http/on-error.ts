@@ -19,7 +19,7 @@ export function onError(err: Error, c: Context): Response | Promise<Response> {
   else if (err instanceof HTTPException && err.status === 403) appError = new AppError(403, "CSRF_FAILED", "Requête refusée : elle ne vient pas de ce site (CSRF).");
   else if (err instanceof HTTPException && err.status < 500) appError = new AppError(err.status as 400, "VALIDATION_ERROR", "Requête mal formée.");
   else {
-    console.error(JSON.stringify({ event: "unhandled_error", name: err instanceof ConfigError ? "ConfigError" : err.name, path: c.req.path }));
+    console.error(JSON.stringify({ event: "unhandled_error", name: err instanceof ConfigError ? "ConfigError" : err.name, route: c.req.routePath })); // the route pattern: a path could hold a PDL number
     appError = new AppError(500, "INTERNAL_ERROR", "Erreur interne ; réessayez plus tard.");
   }
   const headers: Record<string, string> = { ...(appError.extra.headers ?? {}) };

@@ -1,4 +1,9 @@
+import type { Context } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import { getConfig } from "../config";
+
+/** The consent button's form is answered by a redirect to Enedis's page: the only other origin a form may reach. */
+const consentPageOrigin = (c: Context) => new URL(getConfig(c.env).authorizeUrl).origin;
 
 /** Security headers on every answer (SECURITY.md property 5): no inline scripts, no framing, no sniffing. */
 export const securityHeaders = secureHeaders({
@@ -8,7 +13,7 @@ export const securityHeaders = secureHeaders({
     styleSrc: ["'self'"],
     imgSrc: ["'self'", "data:"],
     connectSrc: ["'self'"],
-    formAction: ["'self'", "http:", "https:"], // the consent form redirects to Enedis's own page
+    formAction: ["'self'", consentPageOrigin],
     frameAncestors: ["'none'"],
     baseUri: ["'none'"],
     objectSrc: ["'none'"],

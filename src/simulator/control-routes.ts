@@ -25,7 +25,14 @@ async function jsonBody<T>(schema: z.ZodType<T>, request: Request): Promise<{ ok
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, message: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") };
 }
 
+/**
+ * The levers can reset counters and inject failures: only for whoever runs the simulator on their own machine
+ * (tests, `npm run bench`, a local demo), never for visitors of a deployed demo.
+ */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "simulator.internal"]); // the last: in-process calls
+
 controlRoutes.use("*", async (c, next) => {
+  if (!LOOPBACK_HOSTS.has(new URL(c.req.url).hostname)) return c.json({ error: "not_found" }, 404);
   await next();
   c.header("Cache-Control", "no-store");
 });

@@ -73,3 +73,14 @@ describe("pointing the gateway at another Enedis host", () => {
     expect((await send("/simulator/dataconnect/v1/oauth2/authorize")).status).toBe(404);
   });
 });
+
+describe("simulator control levers", () => {
+  it("answer only on loopback hosts (a deployed demo's visitors cannot reset or fault it)", async () => {
+    const ctx = createExecutionContext();
+    const res = await app.fetch(new Request("https://demo.example/simulator/_control/reset", { method: "POST" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(404);
+    const local = await app.fetch(new Request("http://localhost:8000/simulator/_control/stats"), env, createExecutionContext());
+    expect(local.status).toBe(200);
+  });
+});
