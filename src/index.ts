@@ -70,7 +70,7 @@ api.route("/admin", adminApi);
 documentApi(api);
 app.route("/", api);
 
-app.get("/health", (c) => c.json({ success: true, data: { ok: true } }));
+app.get("/health", (c) => c.json({ success: true, data: { ok: true } }, 200, { "Cache-Control": "no-store" }));
 
 app.notFound((c) => onError(new AppError(404, "NOT_FOUND", "Cette route n'existe pas."), c));
 app.onError(onError);

@@ -49,8 +49,12 @@ function AuthForm(props: { action: "/signup" | "/login"; state: FormState }) {
   );
 }
 
-const renderForm = (c: Context<AppEnv>, action: "/signup" | "/login", state: FormState, status: 200 | 400 | 401 | 409 | 429 = 200) =>
-  c.html(page(<Layout title={action === "/signup" ? "Créer un compte" : "Se connecter"}>{<AuthForm action={action} state={state} />}</Layout>), status);
+const renderForm = (c: Context<AppEnv>, action: "/signup" | "/login", state: FormState, status: 200 | 400 | 401 | 409 | 429 = 200, headers: Record<string, string> = {}) =>
+  c.html(page(<Layout title={action === "/signup" ? "Créer un compte" : "Se connecter"}>{<AuthForm action={action} state={state} />}</Layout>), status, headers);
+
+/** The throttled page answer, with the same Retry-After as the API's. */
+const tooManyAttempts = (c: Context<AppEnv>, action: "/signup" | "/login", email: string, error: AppError) =>
+  renderForm(c, action, { email, error: "Trop de tentatives. Réessayez dans quelques minutes." }, 429, { "Retry-After": String(error.extra.retryAfter ?? 60) });
 
 const FRENCH_FIELD_ERROR: Record<string, string> = {
   email: "Adresse e-mail invalide.",
@@ -102,7 +106,7 @@ accountPages.post("/signup", async (c) => {
     );
   } catch (error) {
     if (error instanceof AppError && error.code === "USER_EXISTS") return renderForm(c, "/signup", { email: form.email, error: "Un compte existe déjà avec cette adresse e-mail." }, 409);
-    if (error instanceof AppError && error.code === "TOO_MANY_ATTEMPTS") return renderForm(c, "/signup", { email: form.email, error: "Trop de tentatives. Réessayez dans quelques minutes." }, 429);
+    if (error instanceof AppError && error.code === "TOO_MANY_ATTEMPTS") return tooManyAttempts(c, "/signup", form.email, error);
     throw error;
   }
 });
@@ -115,7 +119,7 @@ accountPages.post("/login", async (c) => {
   try {
     await throttleLogin(c.env, clientIp(c.req.raw), parsed.data.email);
   } catch (error) {
-    if (error instanceof AppError) return renderForm(c, "/login", { email: form.email, error: "Trop de tentatives. Réessayez dans quelques minutes." }, 429);
+    if (error instanceof AppError) return tooManyAttempts(c, "/login", form.email, error);
     throw error;
   }
   const hit = await authenticateWithPassword(c.env, parsed.data.email, parsed.data.password);

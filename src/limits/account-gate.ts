@@ -82,6 +82,14 @@ export class AccountGate extends DurableObject<Env> {
     return { allowed: true, used: used + 1, limit, remaining: limit - used - 1, resetAtSec };
   }
 
+  /**
+   * Gives back one counted request of `kind` for the UTC day of `nowMs`: the gateway-wide Enedis budget refused
+   * it before any data came back, so the account did not get what it paid for.
+   */
+  refund(kind: QuotaKind, nowMs: number): void {
+    this.sql.exec(`UPDATE quota_counts SET used = used - 1 WHERE day = ? AND kind = ? AND used > 0`, utcDay(nowMs), kind);
+  }
+
   usage(nowMs: number): QuotaUsage {
     const day = utcDay(nowMs);
     return { cached: this.used(day, "cached"), noCache: this.used(day, "no_cache"), resetAtSec: nextUtcMidnightSec(nowMs) };

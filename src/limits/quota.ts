@@ -34,6 +34,11 @@ export async function countRequest(env: Env, userId: string, kind: QuotaKind): P
   return result;
 }
 
+/** Gives back a request counted by `countRequest` when the Enedis budget refused it and nothing was served. */
+export async function refundRequest(env: Env, userId: string, kind: QuotaKind): Promise<void> {
+  await gate(env, userId).refund(kind, Date.now());
+}
+
 /** Today's counters (dashboard, usage-stats, admin user list). */
 export async function usageFor(env: Env, userId: string): Promise<QuotaUsage> {
   return gate(env, userId).usage(Date.now());

@@ -3,7 +3,7 @@ import { createEnedisClient } from "../enedis/client";
 import type { CustomerKind } from "../enedis/types";
 import { countRequest } from "../limits/quota";
 import type { MirrorAnswer, MirrorContext } from "./context";
-import { CUSTOMER_DATA_TTL_SECONDS, recordOutcome } from "./policy";
+import { CUSTOMER_DATA_TTL_SECONDS, callEnedis } from "./policy";
 import { withEnedisToken } from "./with-token";
 
 /** The cache slot "day" of customer data, which is not per day. */
@@ -18,7 +18,7 @@ export async function readCustomerData(ctx: MirrorContext, kind: CustomerKind, o
     if (hit !== undefined) return { data: hit, cacheStatus: "HIT", quota: (ctx.counted = await countRequest(env, caller.userId, "cached")) };
   }
   const quota = (ctx.counted = await countRequest(env, caller.userId, "no_cache"));
-  const data = await recordOutcome(env, pdl.usagePointId, () =>
+  const data = await callEnedis(ctx, () => true, () =>
     withEnedisToken(env, caller.userId, pdl.usagePointId, (token) => createEnedisClient(env).customerData(token, kind, pdl.usagePointId)),
   );
   await writeDays(slot, [{ day: CURRENT, value: data, ttlSeconds: CUSTOMER_DATA_TTL_SECONDS }]);

@@ -6,7 +6,7 @@ import { AppError } from "../http/errors";
 import { countRequest } from "../limits/quota";
 import { isCompleteDay } from "./completeness";
 import type { CacheStatus, MirrorAnswer, MirrorContext } from "./context";
-import { cacheTtlSeconds, recordOutcome } from "./policy";
+import { cacheTtlSeconds, callEnedis } from "./policy";
 import { withEnedisToken } from "./with-token";
 
 /** One cached day of one series: its readings plus what the v5 envelope needs to be rebuilt. */
@@ -39,8 +39,7 @@ export async function readMetering(
   const fetched = new Map<string, CachedDay>();
   if (missing.length > 0) {
     const calls = splitIntoCalls(missing, maxDaysPerCall(kind));
-    let noDataCalls = 0;
-    await recordOutcome(env, pdl.usagePointId, () =>
+    await callEnedis(ctx, () => fetched.size === 0, () =>
       withEnedisToken(env, caller.userId, pdl.usagePointId, async (token) => {
         const client = createEnedisClient(env);
         await inBatches(calls, CALL_CONCURRENCY, async (call) => {
@@ -48,11 +47,9 @@ export async function readMetering(
           try {
             answer = await client.meterReading(token, kind, pdl.usagePointId, call.start, call.end);
           } catch (error) {
-            // "no data" for one stretch (meter silent that week) is a gap, not a failure of the whole request
-            if (error instanceof AppError && error.code === "NO_DATA") {
-              noDataCalls++;
-              return;
-            }
+            // "no data" for one stretch (meter silent that week) is a gap, not a failure of the whole request;
+            // a period with no reading at all is answered NO_DATA below
+            if (error instanceof AppError && error.code === "NO_DATA") return;
             throw error;
           }
           const byDay = groupByDay(kind, answer, call);
@@ -62,9 +59,6 @@ export async function readMetering(
           );
           for (const [day, value] of byDay) fetched.set(day, value);
         });
-        if (noDataCalls === calls.length && cached.size === 0) {
-          throw new AppError(404, "NO_DATA", "Enedis n'a aucune donnée pour ce point de livraison sur cette période.");
-        }
       }),
     );
   }

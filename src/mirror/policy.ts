@@ -1,6 +1,7 @@
 import { AppError } from "../http/errors";
-import type { Env } from "../env";
+import { refundRequest } from "../limits/quota";
 import { setLastError } from "../pdl/store";
+import type { MirrorContext } from "./context";
 
 /**
  * How long a cache entry lives. Settled history (see enedis/dates.isSettled) cannot change any more: keep it
@@ -16,14 +17,24 @@ export const cacheTtlSeconds = (settled: boolean) => (settled ? SETTLED_TTL_SECO
 /** Errors that say something lasting about the PDL (shown by /api/pdl/{id}/status as last_error). */
 const STICKY = new Set(["CONSENT_REQUIRED", "NOT_OWNER", "ENEDIS_UNAVAILABLE"]);
 
-/** Runs the Enedis part of a request and records the PDL's last error (or clears it on success). */
-export async function recordOutcome<T>(env: Env, usagePointId: string, run: () => Promise<T>): Promise<T> {
+/**
+ * Runs the Enedis part of a mirror request. Records the PDL's last error (or clears it on success). When the
+ * gateway-wide budget refused the calls (ENEDIS_BUSY) and nothing was served, the request counted against the
+ * account's no-cache quota is given back: the account got nothing for it.
+ */
+export async function callEnedis<T>(ctx: MirrorContext, nothingServed: () => boolean, run: () => Promise<T>): Promise<T> {
+  const { env, pdl } = ctx;
   try {
     const result = await run();
-    await setLastError(env, usagePointId, null);
+    if (pdl.lastError) await setLastError(env, pdl.usagePointId, null);
     return result;
   } catch (error) {
-    if (error instanceof AppError && STICKY.has(error.code)) await setLastError(env, usagePointId, error.code);
+    if (!(error instanceof AppError)) throw error;
+    if (STICKY.has(error.code)) await setLastError(env, pdl.usagePointId, error.code);
+    if (error.code === "ENEDIS_BUSY" && nothingServed() && ctx.counted?.allowed) {
+      await refundRequest(env, ctx.caller.userId, "no_cache");
+      ctx.counted = { ...ctx.counted, used: ctx.counted.used - 1, remaining: ctx.counted.remaining + 1 };
+    }
     throw error;
   }
 }

@@ -62,11 +62,13 @@ pdlDetailsPage.get("/dashboard/pdl/:id", async (c) => {
   const ctx = { env: c.env, caller: me, pdl };
   const today = todayInParis(new Date());
   const range = { start: addDays(today, -30), end: today };
+  // A disabled PDL reads nothing (no Enedis call, no quota), like the API's PDL_DISABLED.
+  const read = <T,>(run: () => Promise<T>) => (pdl.isActive ? attempt(run) : Promise.resolve({ error: "Point de livraison désactivé : réactivez-le pour lire ses données." }));
   const [contract, address, consumption, production] = await Promise.all([
-    attempt(() => readCustomerData({ ...ctx }, "contract", { useCache: true })),
-    attempt(() => readCustomerData({ ...ctx }, "address", { useCache: true })),
-    pdl.hasConsumption ? attempt(() => readMetering({ ...ctx }, "consumption_daily", range, { useCache: true })) : null,
-    pdl.hasProduction ? attempt(() => readMetering({ ...ctx }, "production_daily", range, { useCache: true })) : null,
+    read(() => readCustomerData({ ...ctx }, "contract", { useCache: true })),
+    read(() => readCustomerData({ ...ctx }, "address", { useCache: true })),
+    pdl.hasConsumption ? read(() => readMetering({ ...ctx }, "consumption_daily", range, { useCache: true })) : null,
+    pdl.hasProduction ? read(() => readMetering({ ...ctx }, "production_daily", range, { useCache: true })) : null,
   ]);
   const usagePoint = "value" in contract ? firstUsagePoint(contract.value.data) : undefined;
   const addr = "value" in address ? firstUsagePoint(address.value.data) : undefined;
@@ -158,8 +160,9 @@ pdlDetailsPage.post("/dashboard/pdl/:id/rename", async (c) => {
   const loaded = await load(c);
   if (loaded instanceof Response) return loaded;
   const body = await c.req.parseBody();
-  const name = z.string().trim().max(100).safeParse(body.name);
-  await updatePdl(c.env, loaded.me.userId, loaded.pdl.usagePointId, { name: name.success && name.data ? name.data : null });
+  // A form field: trim and cut rather than lose the name (the input's maxlength already says 100).
+  const name = typeof body.name === "string" ? body.name.trim().slice(0, 100) : "";
+  await updatePdl(c.env, loaded.me.userId, loaded.pdl.usagePointId, { name: name || null });
   return c.redirect(`/dashboard/pdl/${loaded.pdl.usagePointId}`, 303);
 });
 

@@ -34,6 +34,7 @@ const PdlPatch = z
     is_active: z.boolean().optional(),
   })
   .strict()
+  .refine((p) => p.name !== undefined || p.is_active !== undefined, { message: "Rien à modifier : donnez name et/ou is_active." })
   .openapi("PdlPatch");
 
 const StatusSchema = z

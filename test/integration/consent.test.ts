@@ -57,6 +57,22 @@ describe("consent journey (v1, simulator)", () => {
     expect(await usage()).toEqual(before);
   });
 
+  it("a disabled PDL's Détails page reads nothing from Enedis and spends no quota", async () => {
+    const b = new Browser();
+    const account = await b.signup();
+    await consent(b, "martin");
+    const patch = await call("/api/pdl/09100000000001", { method: "PATCH", headers: { ...bearer(account.clientSecret), "Content-Type": "application/json" }, body: JSON.stringify({ is_active: false }) });
+    expect(patch.status).toBe(200);
+    const usage = async () => ((await (await call("/api/accounts/usage-stats", { headers: bearer(account.clientSecret) })).json()) as { data: unknown }).data;
+    const before = await usage();
+    const html = await (await b.fetch("/dashboard/pdl/09100000000001")).text();
+    expect(html).toMatch(/désactivé/);
+    expect(await usage()).toEqual(before);
+    const api = await call(`/api/enedis/contract/09100000000001`, { headers: bearer(account.clientSecret) });
+    expect(api.status).toBe(409);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe("PDL_DISABLED");
+  });
+
   it("marks a self-consumer's PDL as consumption and production", async () => {
     const b = new Browser();
     const account = await b.signup();

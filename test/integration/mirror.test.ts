@@ -189,19 +189,19 @@ describe("mirror: Enedis errors become gateway errors", () => {
 });
 
 describe("Enedis's budget", () => {
-  it("an Enedis 429 becomes ENEDIS_BUSY with Retry-After, and is honoured (no blind retry)", async () => {
+  it("an Enedis 429 becomes ENEDIS_BUSY with Retry-After, is not retried blindly, and costs no quota", async () => {
     const b = await household("durand");
+    const noCacheUsed = async () => ((await (await b.get("/api/accounts/usage-stats")).json()) as { data: { no_cache_requests: number } }).data.no_cache_requests;
+    const usedBefore = await noCacheUsed();
     await call("/simulator/_control/reset", { method: "POST" });
     await call("/simulator/_control/faults", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ status: 429, count: 1 }) });
     const res = await b.get(`/api/enedis/consumption/daily/09200000000002?start=${daysAgo(9)}&end=${daysAgo(8)}&use_cache=false`);
     expect(res.status).toBe(429);
     expect(((await res.json()) as Body).error?.code).toBe("ENEDIS_BUSY");
     expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
-    const afterFirst = await simulatorCalls();
-    // the gateway now waits for Enedis's next-access time instead of hammering it
-    const again = await b.get(`/api/enedis/consumption/daily/09200000000002?start=${daysAgo(9)}&end=${daysAgo(8)}&use_cache=false`);
-    expect([200, 429]).toContain(again.status);
-    if (again.status === 429) expect(await simulatorCalls()).toBe(afterFirst);
+    expect(await simulatorCalls()).toBe(1); // the one call Enedis throttled: no retry behind it
+    expect(res.headers.get("X-RateLimit-Remaining")).toBe(String(50 - usedBefore));
+    expect(await noCacheUsed()).toBe(usedBefore); // refused by Enedis's budget, nothing served: given back
   });
 });
 

@@ -99,3 +99,21 @@ describe("pages (French, server-rendered)", () => {
     expect(await page.text()).toMatch(/n'existe pas|n&#39;existe pas/);
   });
 });
+
+describe("review fixes", () => {
+  it("PATCH /api/pdl/{id} with nothing to change is a 400, not a 500", async () => {
+    const { apiSignup, bearer, json } = await import("../support/http");
+    const a = await apiSignup();
+    const res = await call("/api/pdl/09100000000001", { ...json({}, bearer(a.clientSecret)), method: "PATCH" });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("VALIDATION_ERROR");
+  });
+
+  it("a throttled login page says when to come back (Retry-After)", async () => {
+    const b = new Browser();
+    let res: Response | undefined;
+    for (let i = 0; i < 12; i++) res = await b.form("/login", { email: "throttled@example.test", password: "whatever pw" });
+    expect(res!.status).toBe(429);
+    expect(Number(res!.headers.get("Retry-After"))).toBeGreaterThan(0);
+  });
+});
