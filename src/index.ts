@@ -32,7 +32,7 @@ app.use(
   bodyLimit({
     maxSize: 64 * 1024,
     onError: () => {
-      throw new AppError(413 as never, "PAYLOAD_TOO_LARGE", "Corps de requête trop volumineux (64 Kio au plus).");
+      throw new AppError(413, "PAYLOAD_TOO_LARGE", "Corps de requête trop volumineux (64 Kio au plus).");
     },
   }),
 );

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { getConfig } from "../config";
 import { generateDataKey, unwrapDataKey, wrapDataKey } from "../crypto/data-key";
 import { randomToken, toBase64Url, randomBytes } from "../crypto/encoding";
-import { constantTimeEqual, keyedHash } from "../crypto/keyed-hash";
+import { constantTimeEqual, keyedHash, timingSafeStringEqual } from "../crypto/keyed-hash";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../crypto/password";
 import { db } from "../db/client";
 import { nowIso, users } from "../db/schema";
@@ -68,13 +68,6 @@ export async function authenticateClient(env: Env, clientSecret: string, clientI
   } catch {
     return null;
   }
-}
-
-function timingSafeStringEqual(a: string, b: string): boolean {
-  const ea = new TextEncoder().encode(a);
-  const eb = new TextEncoder().encode(b);
-  if (ea.byteLength !== eb.byteLength) return false;
-  return (crypto.subtle as SubtleCrypto & { timingSafeEqual(a: ArrayBufferView, b: ArrayBufferView): boolean }).timingSafeEqual(ea, eb);
 }
 
 /** New API key: the old one stops working at once; the data key is re-wrapped, so the cache stays readable. */

@@ -11,14 +11,10 @@ import { adminStats, adminUserList } from "./stats";
 /** GET /admin — administrators only: statistics, users, quota reset, cache purge. No user data. */
 export const adminPage = new Hono<AppEnv>();
 
-adminPage.use("/admin", async (c, next) => {
-  const me = await pageCaller(c);
-  if (!me) return c.redirect("/login", 303);
-  if (!me.isAdmin) throw new AppError(403, "FORBIDDEN", "Réservé aux administrateurs.");
-  await next();
-});
+// "/admin/*" also matches "/admin" itself: one check for the page and its forms.
 adminPage.use("/admin/*", async (c, next) => {
   const me = await pageCaller(c);
+  if (!me && c.req.method === "GET") return c.redirect("/login", 303);
   if (!me?.isAdmin) throw new AppError(403, "FORBIDDEN", "Réservé aux administrateurs.");
   await next();
 });

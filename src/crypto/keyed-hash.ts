@@ -21,7 +21,15 @@ export async function keyedHash(appSecret: string, purpose: string, value: strin
   return toBase64Url(mac);
 }
 
-/** Constant-time comparison of two base64url strings (timingSafeEqual is a Workers extension of SubtleCrypto). */
+/** Constant-time comparison of two strings (timingSafeEqual is a Workers extension of SubtleCrypto). */
+export function timingSafeStringEqual(a: string, b: string): boolean {
+  const ea = utf8(a);
+  const eb = utf8(b);
+  if (ea.byteLength !== eb.byteLength) return false;
+  return (crypto.subtle as SubtleCrypto & { timingSafeEqual(a: ArrayBufferView, b: ArrayBufferView): boolean }).timingSafeEqual(ea, eb);
+}
+
+/** Constant-time comparison of two base64url strings. */
 export function constantTimeEqual(a: string, b: string): boolean {
   let ab: Uint8Array<ArrayBuffer>;
   let bb: Uint8Array<ArrayBuffer>;

@@ -39,10 +39,12 @@ export function withLegacyFallback(primary: EnedisClient, legacy: EnedisClient):
     }
   };
   return {
-    fetchToken: () => attempt((c) => c.fetchToken()),
+    // Token and discovery are the same endpoints in both generations (common-endpoints.ts): asking v5 would
+    // send the very same request again, so they do not fall back.
+    fetchToken: () => primary.fetchToken(),
+    usagePointsForV1: (token, ids) => primary.usagePointsForV1(token, ids),
+    usagePointsForV2: (token, autorisationId) => primary.usagePointsForV2(token, autorisationId),
     meterReading: (token, kind, id, start, end) => attempt((c) => c.meterReading(token, kind, id, start, end)),
     customerData: (token, kind, id) => attempt((c) => c.customerData(token, kind, id)),
-    usagePointsForV1: (token, ids) => attempt((c) => c.usagePointsForV1(token, ids)),
-    usagePointsForV2: (token, autorisationId) => attempt((c) => c.usagePointsForV2(token, autorisationId)),
   };
 }

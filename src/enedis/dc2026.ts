@@ -61,8 +61,7 @@ export function createDc2026Client(transport: EnedisTransport, config: Pick<Conf
       if (!/^\d{14}$/.test(usagePointId)) throw new AppError(400, "INVALID_USAGE_POINT_ID", "Identifiant de point de livraison invalide (14 chiffres).");
       switch (kind) {
         case "contract": {
-          // Budget: situation, synthesis and metering all count against "contract" (and so do identity and
-          // contact, which read situation_contrat_auto too): conservative, Enedis caps each API separately.
+          // Three Enedis APIs, each budgeted on its own (transport.ts budgets by the path's API).
           const [situation, synthesis, metering] = await Promise.all([
             get(kind, DC2026_CUSTOMER_PATHS.situation(usagePointId), accessToken),
             get(kind, DC2026_CUSTOMER_PATHS.synthesis(usagePointId), accessToken),

@@ -65,7 +65,7 @@ export interface DiscoveredUsagePoint {
   meterType?: string; // "AMM" (Linky) …
 }
 
-/** The Enedis APIs whose hourly budgets are counted separately (Data Connect 2026: 1000 calls/hour per API). */
+/** What a call is for, named the same whatever the generation: used in logs. (Budgets go by BudgetScope.) */
 export type EnedisApi =
   | "token"
   | "usage_points"
@@ -95,6 +95,7 @@ export interface EnedisClient {
 
 /**
  * How an adapter sends one HTTP request to Enedis. Built in enedis/transport.ts: it prefixes the API host,
- * takes a permit from the global EnedisBudget for `api`, and in simulator mode dispatches in-process.
+ * takes a permit from the global EnedisBudget for the path's Enedis API (BudgetScope), retries what may be
+ * retried, and in simulator mode dispatches in-process. `api` only labels the call in logs.
  */
 export type EnedisTransport = (api: EnedisApi, path: string, init?: RequestInit) => Promise<Response>;

@@ -15,7 +15,6 @@ const DEFAULT_RETRY_AFTER_S = 60;
 export function onError(err: Error, c: Context): Response | Promise<Response> {
   let appError: AppError;
   if (err instanceof AppError) appError = err;
-  else if (err instanceof HTTPException && err.status === 413) appError = new AppError(413 as never, "PAYLOAD_TOO_LARGE", "Corps de requête trop volumineux (64 Kio au plus).");
   else if (err instanceof HTTPException && err.status === 403) appError = new AppError(403, "CSRF_FAILED", "Requête refusée : elle ne vient pas de ce site (CSRF).");
   else if (err instanceof HTTPException && err.status < 500) appError = new AppError(err.status as 400, "VALIDATION_ERROR", "Requête mal formée.");
   else {

@@ -3,6 +3,9 @@
  * consent pages (v1/v2), token API, v5 and Data Connect 2026 APIs, and `/_control` levers.
  * The gateway's upstream client calls it in-process (`simulatorApp.fetch(request, env)`), so nothing
  * here relies on `executionCtx`. docs/simulator.md describes households, rules and faults.
+ *
+ * It deliberately shares no code with the gateway's Enedis client, date rules or crypto (its own calendar,
+ * base64url and comparisons): it plays Enedis, and a bug in the gateway must not be mirrored by its judge.
  */
 import { Hono } from "hono";
 import { authorizeRoutes } from "./authorize-routes";
