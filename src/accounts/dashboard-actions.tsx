@@ -3,7 +3,7 @@ import type { AppEnv } from "../http/types";
 import { clearSessionCookie } from "../http/session-cookie";
 import { Layout, page } from "../pages/layout";
 import { Credentials } from "../pages/credentials";
-import { pageCaller } from "../pages/session";
+import { sessionCaller } from "../http/auth";
 import { revokeAuthTokensOf } from "./auth-tokens";
 import { regenerateClientSecret } from "./credentials";
 import { deleteAccount } from "./delete-account";
@@ -12,7 +12,7 @@ import { deleteAccount } from "./delete-account";
 export const dashboardActions = new Hono<AppEnv>();
 
 dashboardActions.post("/dashboard/regenerate-secret", async (c) => {
-  const me = await pageCaller(c);
+  const me = await sessionCaller(c);
   if (!me) return c.redirect("/login", 303);
   const secret = await regenerateClientSecret(c.env, me.userId, me.dataKey);
   await revokeAuthTokensOf(c.env, me.userId, "access_token");
@@ -33,7 +33,7 @@ dashboardActions.post("/dashboard/regenerate-secret", async (c) => {
 });
 
 dashboardActions.post("/dashboard/delete-account", async (c) => {
-  const me = await pageCaller(c);
+  const me = await sessionCaller(c);
   if (!me) return c.redirect("/login", 303);
   const body = await c.req.parseBody();
   if (body.confirm !== "yes") return c.redirect("/dashboard", 303);

@@ -5,7 +5,7 @@ import { AppError } from "../http/errors";
 import type { AppEnv } from "../http/types";
 import { resetQuotaFor } from "../limits/quota";
 import { Layout, page } from "../pages/layout";
-import { pageCaller } from "../pages/session";
+import { sessionCaller } from "../http/auth";
 import { adminStats, adminUserList } from "./stats";
 
 /** GET /admin — administrators only: statistics, users, quota reset, cache purge. No user data. */
@@ -13,7 +13,7 @@ export const adminPage = new Hono<AppEnv>();
 
 // "/admin/*" also matches "/admin" itself: one check for the page and its forms.
 adminPage.use("/admin/*", async (c, next) => {
-  const me = await pageCaller(c);
+  const me = await sessionCaller(c);
   if (!me && c.req.method === "GET") return c.redirect("/login", 303);
   if (!me?.isAdmin) throw new AppError(403, "FORBIDDEN", "Réservé aux administrateurs.");
   await next();

@@ -6,7 +6,7 @@ import { AppError } from "../http/errors";
 import { authenticated, envelope, errorResponses, jsonContent } from "../http/openapi-helpers";
 import type { AppEnv } from "../http/types";
 import { createApi } from "../http/validation";
-import { pageCaller } from "../pages/session";
+import { sessionCaller } from "../http/auth";
 import { attachConsentedPdls, type ConsentAnswer } from "./attach";
 import { authorizeUrl } from "./authorize-url";
 import { API_BINDING, consumeState, issueState } from "./state";
@@ -15,7 +15,7 @@ import { API_BINDING, consumeState, issueState } from "./state";
 export const consentPages = new Hono<AppEnv>();
 
 consentPages.post("/consent", async (c) => {
-  const me = await pageCaller(c);
+  const me = await sessionCaller(c);
   if (!me?.sessionHash) return c.redirect("/login", 303);
   const state = await issueState(c.env, me.userId, me.sessionHash);
   return c.redirect(authorizeUrl(getConfig(c.env), state), 302);
@@ -41,7 +41,7 @@ export type ConsentOutcome = "refused" | "invalid" | "used" | "expired" | "other
 consentPages.get("/oauth/callback", async (c) => {
   const back = (outcome: ConsentOutcome) => c.redirect(`/dashboard?consent=${outcome}`, 302);
   const query = CallbackQuery.safeParse(c.req.query());
-  const me = await pageCaller(c);
+  const me = await sessionCaller(c);
   // The state is checked (and burnt) before anything else, refusal included: nothing is attached without it.
   const verdict = await consumeState(c.env, query.success ? query.data.state : c.req.query("state"), me?.sessionHash ? { hash: me.sessionHash, userId: me.userId } : undefined);
   if ("problem" in verdict) return back(verdict.problem);

@@ -31,6 +31,11 @@ export async function identify(c: Context<AppEnv>): Promise<Caller | null> {
     }
     return null;
   }
+  return sessionCaller(c);
+}
+
+/** The dashboard session cookie's caller, or null. Pages use only this (they never take API keys). */
+export async function sessionCaller(c: Context<AppEnv>): Promise<Caller | null> {
   const session = readSessionCookie(c);
   if (!session) return null;
   const hit = await resolveAuthToken(c.env, "session", session);

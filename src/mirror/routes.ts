@@ -54,6 +54,20 @@ const mirrorHeaders = {
   "X-RateLimit-Reset": { schema: { type: "integer" as const }, description: "epoch seconds, next midnight UTC" },
 };
 
+const MIRROR_ERRORS = errorResponses(400, 401, 403, 404, 409, 429, 502, 503);
+
+/** One GET mirror route: the same security, path parameter, headers and errors for every Enedis series. */
+const mirrorRoute = <Q extends z.ZodObject, C extends Record<string, { schema: z.ZodType }>>(path: string, summary: string, query: Q, description: string, content: C) =>
+  createRoute({
+    method: "get",
+    path,
+    tags,
+    summary,
+    security: authenticated,
+    request: { params: UsagePointParams, query },
+    responses: { 200: { description, headers: mirrorHeaders, content }, ...MIRROR_ERRORS },
+  });
+
 /** Ownership first (SECURITY.md 4): another account's PDL is a plain 404, exactly like a missing one. */
 async function mirrorContext(c: Context<AppEnv>, usagePointId: string): Promise<MirrorContext> {
   const pdl = await ownedPdl(c.env, c.get("caller").userId, usagePointId);
@@ -89,21 +103,9 @@ const METERING: Array<{ path: string; kind: MeteringKind; summary: string }> = [
 
 for (const { path, kind, summary } of METERING) {
   mirrorApi.openapi(
-    createRoute({
-      method: "get",
-      path,
-      tags,
-      summary,
-      security: authenticated,
-      request: { params: UsagePointParams, query: MeteringQuery },
-      responses: {
-        200: {
-          description: "Readings (v5 shape), or CSV with ?format=csv",
-          headers: mirrorHeaders,
-          content: { "application/json": { schema: envelope(z.object({ meter_reading: MeterReadingSchema })) }, "text/csv": { schema: z.string() } },
-        },
-        ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
-      },
+    mirrorRoute(path, summary, MeteringQuery, "Readings (v5 shape), or CSV with ?format=csv", {
+      "application/json": { schema: envelope(z.object({ meter_reading: MeterReadingSchema })) },
+      "text/csv": { schema: z.string() },
     }),
     async (c) => {
       const { usage_point_id } = c.req.valid("param");
@@ -128,14 +130,8 @@ const CUSTOMER: Array<{ path: string; kind: CustomerKind; summary: string }> = [
 
 for (const { path, kind, summary } of CUSTOMER) {
   mirrorApi.openapi(
-    createRoute({
-      method: "get",
-      path,
-      tags,
-      summary,
-      security: authenticated,
-      request: { params: UsagePointParams, query: z.object({ use_cache: useCacheParam }) },
-      responses: { 200: { description: "Enedis data, v5 shape", headers: mirrorHeaders, content: { "application/json": { schema: envelope(z.record(z.string(), z.unknown())) } } }, ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503) },
+    mirrorRoute(path, summary, z.object({ use_cache: useCacheParam }), "Enedis data, v5 shape", {
+      "application/json": { schema: envelope(z.record(z.string(), z.unknown())) },
     }),
     async (c) => {
       const { usage_point_id } = c.req.valid("param");

@@ -11,7 +11,7 @@ import { addDays, todayInParis } from "../enedis/dates";
 import type { IntervalReading } from "../enedis/types";
 import { readCachedReadings } from "../mirror/metering";
 import { Credentials } from "./credentials";
-import { pageCaller } from "./session";
+import { sessionCaller } from "../http/auth";
 
 /** GET /dashboard — consent button, PDL list with "Détails", API credentials, quota use, account deletion. */
 export const dashboardPage = new Hono<AppEnv>();
@@ -70,7 +70,7 @@ function PdlItem({ p, readings }: { p: UsagePointRow; readings: IntervalReading[
 }
 
 dashboardPage.get("/dashboard", async (c) => {
-  const me = await pageCaller(c);
+  const me = await sessionCaller(c);
   if (!me) return c.redirect("/login", 303);
   const [pdls, usage] = await Promise.all([listPdls(c.env, me.userId), usageFor(c.env, me.userId)]);
   // Small charts from what the cache already holds: no Enedis call, no quota spent by opening the dashboard.

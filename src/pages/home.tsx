@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/types";
 import { Layout, page } from "./layout";
-import { pageCaller } from "./session";
+import { sessionCaller } from "../http/auth";
 
 /** PRODUCT.md step 1: why, how consent works, the encrypted cache. Deliberately no consent button here. */
 export const homePage = new Hono<AppEnv>();
 
 homePage.get("/", async (c) => {
-  const me = await pageCaller(c);
+  const me = await sessionCaller(c);
   return c.html(
     page(
       <Layout title="Accueil" signedIn={!!me} isAdmin={me?.isAdmin}>

@@ -11,7 +11,7 @@ import { removePdl } from "../pdl/remove";
 import { ownedPdl, updatePdl, type UsagePointRow } from "../pdl/store";
 import { DailyChart } from "./chart";
 import { Layout, page } from "./layout";
-import { pageCaller } from "./session";
+import { sessionCaller } from "../http/auth";
 
 /** GET /dashboard/pdl/{id} — "Détails": contract, address, a 30-day chart; rename, disable, delete. */
 export const pdlDetailsPage = new Hono<AppEnv>();
@@ -19,7 +19,7 @@ export const pdlDetailsPage = new Hono<AppEnv>();
 const Id = z.string().regex(/^\d{14}$/);
 
 async function load(c: Context<AppEnv>): Promise<{ me: Caller; pdl: UsagePointRow } | Response> {
-  const me = await pageCaller(c);
+  const me = await sessionCaller(c);
   if (!me) return c.redirect("/login", 303);
   const id = Id.safeParse(c.req.param("id"));
   if (!id.success) throw new AppError(404, "NOT_FOUND", "Page introuvable.");

@@ -7,26 +7,13 @@ import { usageFor } from "../limits/quota";
 import { getConfig } from "../config";
 import { UsagePointParams } from "./params";
 import { removePdl } from "./remove";
-import { listPdls, ownedPdl, toPublicPdl, updatePdl } from "./store";
+import { listPdls, ownedPdl, PdlSchema, toPublicPdl, updatePdl } from "./store";
 
 /** /api/pdl/* — the account's delivery points. */
 export const pdlApi = createApi();
 pdlApi.use("*", requireAuth);
 const tags = ["Delivery points"];
 
-export const PdlSchema = z
-  .object({
-    usage_point_id: z.string().openapi({ example: "09100000000001" }),
-    name: z.string().nullable(),
-    is_active: z.boolean(),
-    has_consumption: z.boolean(),
-    has_production: z.boolean(),
-    subscribed_power: z.string().nullable().openapi({ example: "9 kVA" }),
-    offpeak_hours: z.string().nullable().openapi({ example: "HC (22H30-6H30)" }),
-    created_at: z.string(),
-    consent_expires_at: z.string().nullable(),
-  })
-  .openapi("Pdl");
 
 const PdlPatch = z
   .object({

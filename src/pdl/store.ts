@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { db } from "../db/client";
 import { nowIso, usagePoints } from "../db/schema";
@@ -6,8 +7,22 @@ import { AppError } from "../http/errors";
 
 export type UsagePointRow = typeof usagePoints.$inferSelect;
 
-/** The public shape of a PDL (API.md). */
-export const toPublicPdl = (p: UsagePointRow) => ({
+/** The public shape of a PDL (API.md), also its OpenAPI schema. */
+export const PdlSchema = z
+  .object({
+    usage_point_id: z.string().openapi({ example: "09100000000001" }),
+    name: z.string().nullable(),
+    is_active: z.boolean(),
+    has_consumption: z.boolean(),
+    has_production: z.boolean(),
+    subscribed_power: z.string().nullable().openapi({ example: "9 kVA" }),
+    offpeak_hours: z.string().nullable().openapi({ example: "HC (22H30-6H30)" }),
+    created_at: z.string(),
+    consent_expires_at: z.string().nullable(),
+  })
+  .openapi("Pdl");
+
+export const toPublicPdl = (p: UsagePointRow): z.infer<typeof PdlSchema> => ({
   usage_point_id: p.usagePointId,
   name: p.name,
   is_active: p.isActive,
