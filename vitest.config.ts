@@ -16,7 +16,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             APP_SECRET: "test-app-secret-0123456789abcdef0123456789abcdef",
             ENEDIS_ENV: "simulator",
-            ADMIN_EMAILS: "admin@example.test",
+            ADMIN_CLIENT_IDS: "lgc_test_admin",
           },
         },
       }),

@@ -33,14 +33,15 @@ const EnvSchema = z.object({
   ENEDIS_CLIENT_SECRET: z.string().optional(),
   ENEDIS_REDIRECT_URI: z.url().default("http://localhost:8000/oauth/callback"),
   ENEDIS_API_MODE: z.enum(["new", "legacy", "auto"]).default("new"),
-  ENEDIS_AUTHORIZE_VERSION: z.enum(["v1", "v2"]).default("v1"),
+  ENEDIS_AUTHORIZE_VERSION: z.enum(["v1", "v2"]).default("v2"),
   ENEDIS_RATE_LIMIT: positiveInt(5),
   ENEDIS_HOURLY_LIMIT: positiveInt(1000),
   APP_SECRET: z.string().min(32, "APP_SECRET must be at least 32 characters"),
-  ADMIN_EMAILS: z
+  // client_ids, not emails: emails are never verified, so anybody could register an administrator's address.
+  ADMIN_CLIENT_IDS: z
     .string()
     .optional()
-    .transform((v) => (v ?? "").split(",").map((e) => e.trim().toLowerCase()).filter(Boolean)),
+    .transform((v) => (v ?? "").split(",").map((id) => id.trim()).filter(Boolean)),
   USER_DAILY_LIMIT_NO_CACHE: positiveInt(50),
   USER_DAILY_LIMIT_WITH_CACHE: positiveInt(1000),
 });
@@ -59,7 +60,7 @@ export interface Config {
   rateLimitPerSecond: number;
   hourlyLimitPerApi: number;
   appSecret: string;
-  adminEmails: string[];
+  adminClientIds: string[];
   dailyLimitNoCache: number;
   dailyLimitWithCache: number;
 }
@@ -100,7 +101,7 @@ export function getConfig(env: Env): Config {
     rateLimitPerSecond: v.ENEDIS_RATE_LIMIT,
     hourlyLimitPerApi: v.ENEDIS_HOURLY_LIMIT,
     appSecret: v.APP_SECRET,
-    adminEmails: v.ADMIN_EMAILS,
+    adminClientIds: v.ADMIN_CLIENT_IDS,
     dailyLimitNoCache: v.USER_DAILY_LIMIT_NO_CACHE,
     dailyLimitWithCache: v.USER_DAILY_LIMIT_WITH_CACHE,
   };

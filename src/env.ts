@@ -22,7 +22,7 @@ export interface Env {
   ENEDIS_RATE_LIMIT?: string;
   ENEDIS_HOURLY_LIMIT?: string;
   APP_SECRET?: string;
-  ADMIN_EMAILS?: string;
+  ADMIN_CLIENT_IDS?: string;
   USER_DAILY_LIMIT_NO_CACHE?: string;
   USER_DAILY_LIMIT_WITH_CACHE?: string;
 }

@@ -16,7 +16,8 @@ const SECRET_PREFIX = "lgs_";
 const hashClientSecret = (env: Env, secret: string) => keyedHash(getConfig(env).appSecret, "client-secret", secret);
 const newClientId = () => `lgc_${toBase64Url(randomBytes(12))}`;
 
-export const isAdminEmail = (env: Env, email: string) => getConfig(env).adminEmails.includes(email.toLowerCase());
+/** Administrators are named by client_id (ADMIN_CLIENT_IDS): an email grants nothing, since emails are never verified. */
+export const isAdminClient = (env: Env, clientId: string) => getConfig(env).adminClientIds.includes(clientId);
 
 export async function createAccount(env: Env, email: string, password: string) {
   const d = db(env);

@@ -10,7 +10,7 @@ import { createApi } from "../http/validation";
 import { adminStats, adminUserList } from "./stats";
 import { resetQuotaFor } from "../limits/quota";
 
-/** /api/admin/* — ADMIN_EMAILS only. Statistics and account care; never a user's Enedis data or secrets. */
+/** /api/admin/* — accounts listed in ADMIN_CLIENT_IDS only. Statistics and account care; never a user's Enedis data or secrets. */
 export const adminApi = createApi();
 adminApi.use("*", requireAuth, requireAdmin);
 const tags = ["Administration"];

@@ -54,7 +54,9 @@ export const usagePoints = sqliteTable(
     hasProduction: integer("has_production", { mode: "boolean" }).notNull().default(false),
     subscribedPower: text("subscribed_power"), // e.g. "9 kVA"
     offpeakHours: text("offpeak_hours"), // e.g. "HC (22H30-6H30)"
-    consentExpiresAt: text("consent_expires_at"),
+    activationDate: text("activation_date"), // YYYY-MM-DD, meter activation from the contract: reads never ask Enedis before it
+    consentExpiresAt: text("consent_expires_at"), // this PRM's own consent end date (v2: its service's dateFin)
+    consentStatus: text("consent_status"), // Enedis's state of the consent at discovery: ACTIF, DEMANDE (v1: null)
     lastError: text("last_error"), // last gateway error code seen for this PDL (CONSENT_REQUIRED, …), cleared on success
     createdAt: text("created_at").notNull(),
   },
@@ -76,6 +78,16 @@ export const attemptCounters = sqliteTable("attempt_counters", {
   key: text("key").primaryKey(), // "<scope>:<keyed hash>"
   windowStartMs: integer("window_start_ms").notNull(),
   count: integer("count").notNull().default(0),
+});
+
+/**
+ * KV key prefixes (keyed hashes: they name no person and no PDL) of deleted accounts and PDLs, purged once more
+ * after `purge_after_ms`: KV's listing is eventually consistent, and a request in flight during the deletion may
+ * still have written an entry. Deleted by the daily cron once purged.
+ */
+export const pendingPurges = sqliteTable("pending_purges", {
+  prefix: text("prefix").primaryKey(),
+  purgeAfterMs: integer("purge_after_ms").notNull(),
 });
 
 /** The simulator's own state (consents given on its consent pages). Only used when ENEDIS_ENV=simulator. */

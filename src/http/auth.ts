@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { looksLike, resolveAuthToken } from "../accounts/auth-tokens";
-import { authenticateClient, isAdminEmail, type UserRow } from "../accounts/credentials";
+import { authenticateClient, isAdminClient, type UserRow } from "../accounts/credentials";
 import { AppError } from "./errors";
 import { readSessionCookie } from "./session-cookie";
 import type { AppEnv, Caller } from "./types";
@@ -54,7 +54,7 @@ export function decodeBasic(value: string): { id: string; secret: string } | nul
 }
 
 function toCaller(c: Context<AppEnv>, user: UserRow, dataKey: CryptoKey, via: Caller["via"]): Caller {
-  return { userId: user.id, email: user.email, clientId: user.clientId, createdAt: user.createdAt, isAdmin: isAdminEmail(c.env, user.email), dataKey, via };
+  return { userId: user.id, email: user.email, clientId: user.clientId, createdAt: user.createdAt, isAdmin: isAdminClient(c.env, user.clientId), dataKey, via };
 }
 
 /**

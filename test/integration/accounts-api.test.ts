@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { apiSignup, basic, bearer, call, json, randomIp, uniqueEmail } from "../support/http";
+import { apiSignup, basic, bearer, call, json, makeAdmin, randomIp, uniqueEmail } from "../support/http";
 
 describe("POST /api/accounts/signup", () => {
   it("creates an account with a permanent client_id and a client_secret shown once", async () => {
@@ -161,10 +161,14 @@ describe("usage stats and admin", () => {
     expect(reset.getTime()).toBeGreaterThan(Date.now());
   });
 
-  it("admin routes: 403 FORBIDDEN for users, stats and user list for ADMIN_EMAILS, 404 USER_NOT_FOUND", async () => {
+  it("admin routes: 403 FORBIDDEN for users, stats and user list for ADMIN_CLIENT_IDS (never by email), 404 USER_NOT_FOUND", async () => {
     const user = await apiSignup();
     expect((await call("/api/admin/stats", { headers: bearer(user.clientSecret) })).status).toBe(403);
-    const admin = await apiSignup("admin@example.test");
+    // an email grants nothing, however it looks
+    const byEmail = await apiSignup("admin@example.test");
+    expect((await call("/api/admin/stats", { headers: bearer(byEmail.clientSecret) })).status).toBe(403);
+    const admin = await apiSignup();
+    await makeAdmin(admin.userId);
     const stats = await call("/api/admin/stats", { headers: bearer(admin.clientSecret) });
     expect(stats.status).toBe(200);
     const s = (await stats.json()) as { data: { users: number; pdls: number; today: Record<string, number> } };

@@ -9,12 +9,12 @@ beforeEach(async () => {
   await env.DB.prepare("DELETE FROM usage_points").run();
 });
 
-describe("consent journey (v1, simulator)", () => {
+describe("consent journey (v2 by default, simulator)", () => {
   it("detects every PDL of the household, creates them with their contract summary, and says Bravo", async () => {
     const b = new Browser();
     const account = await b.signup();
     const first = await consent(b, "durand");
-    expect(first.authorize.pathname).toBe("/simulator/dataconnect/v1/oauth2/authorize");
+    expect(first.authorize.pathname).toBe("/simulator/dataconnect/v2/oauth2/authorize");
     expect(first.authorize.searchParams.get("duration")).toBe("P36M");
     expect(first.authorize.searchParams.get("response_type")).toBe("code");
     expect(first.authorize.searchParams.get("client_id")).toBeTruthy();
@@ -194,7 +194,7 @@ describe("consent for API clients", () => {
   async function apiConsentLink(secret: string) {
     const res = await call("/api/oauth/authorize", { headers: bearer(secret) });
     const url = new URL(((await res.json()) as { data: { authorize_url: string } }).data.authorize_url);
-    expect(url.pathname).toBe("/simulator/dataconnect/v1/oauth2/authorize");
+    expect(url.pathname).toBe("/simulator/dataconnect/v2/oauth2/authorize");
     return url;
   }
   async function complete(browser: Browser, url: URL) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Browser, call, uniqueEmail } from "../support/http";
+import { Browser, call, makeAdmin, uniqueEmail } from "../support/http";
 
 describe("pages (French, server-rendered)", () => {
   it("home explains SIRET, consent and the encrypted cache, with no consent button", async () => {
@@ -60,7 +60,7 @@ describe("pages (French, server-rendered)", () => {
     await user.signup();
     expect((await user.fetch("/admin")).status).toBe(403);
     const admin = new Browser();
-    await admin.signup("admin@example.test");
+    await makeAdmin((await admin.signup()).email);
     const page = await admin.fetch("/admin");
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/Utilisateurs/);

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { accountPrefix } from "../../src/cache/keys";
 import { addDays, todayInParis } from "../../src/enedis/dates";
-import { Browser, bearer, call, uniqueEmail } from "../support/http";
+import { Browser, bearer, call, makeAdmin, uniqueEmail } from "../support/http";
 import { consent } from "../support/consent";
 
 /**
@@ -72,7 +72,7 @@ describe("property 5: CSRF", () => {
     const [keysBefore, usageBefore] = [await cacheKeys(), await usage()];
     expect(keysBefore).toBeGreaterThan(0);
     const admin = new Browser();
-    await admin.signup("admin@example.test");
+    await makeAdmin((await admin.signup()).email);
     for (const action of ["purge-cache", "reset-quota"]) {
       const res = await admin.fetch(`/admin/users/${userId}/${action}`, { method: "POST", headers: { ...FORM, Origin: EVIL } });
       expect(res.status, action).toBe(403);

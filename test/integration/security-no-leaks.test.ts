@@ -52,7 +52,9 @@ describe("property 8: nothing leaks in logs or errors", () => {
     secrets.session = [b.cookies.get("lg_session")!];
     const flow = await consent(b, "martin");
     secrets.state = [flow.authorize.searchParams.get("state")!];
-    secrets.code = [flow.callback.searchParams.get("code")!];
+    // v2 (default): the callback carries autorisation_id where v1 carried code; neither may reach a log
+    const consentAnswer = (url: URL) => url.searchParams.get("code") ?? url.searchParams.get("autorisation_id")!;
+    secrets.code = [consentAnswer(flow.callback)];
     secrets.enedisToken = [(await readTokenRecord(env, PDL))!.accessToken];
     const auth = bearer(account.clientSecret);
 
@@ -84,7 +86,7 @@ describe("property 8: nothing leaks in logs or errors", () => {
     await faults({ api: "oauth2", status: 503, count: 5 });
     const failedConsent = await consent(b, "martin");
     secrets.state.push(failedConsent.authorize.searchParams.get("state")!);
-    secrets.code.push(failedConsent.callback.searchParams.get("code")!);
+    secrets.code.push(consentAnswer(failedConsent.callback));
     await resetSimulator();
     // the household revokes its consent at Enedis: 403 from Enedis becomes CONSENT_REQUIRED
     await call("/simulator/_control/revoke", json({ usage_point_id: PDL }));

@@ -83,3 +83,15 @@ export class Browser {
     return { email, password, clientSecret: /id="client-secret">([^<]+)</.exec(html)![1], clientId: /id="client-id">([^<]+)</.exec(html)![1] };
   }
 }
+
+/** The client_id vitest.config.ts lists in ADMIN_CLIENT_IDS. */
+export const TEST_ADMIN_CLIENT_ID = "lgc_test_admin";
+
+/**
+ * Makes an account the administrator named in ADMIN_CLIENT_IDS (client_ids are random, so the test gives this
+ * account the listed one, as an operator would list its own). One per test file: client_id is unique.
+ */
+export async function makeAdmin(userIdOrEmail: string): Promise<void> {
+  const { env } = await import("cloudflare:workers");
+  await env.DB.prepare("UPDATE users SET client_id = ? WHERE id = ? OR email = ?").bind(TEST_ADMIN_CLIENT_ID, userIdOrEmail, userIdOrEmail).run();
+}
