@@ -1,6 +1,7 @@
 import type { AccountGate } from "./limits/account-gate";
 import type { EnedisBudget } from "./limits/enedis-budget";
 import type { SimulatorThrottle } from "./simulator/throttle";
+import type { EnedisTokenKeeper } from "./limits/token-keeper";
 
 /** Bindings and variables of the worker (wrangler.toml, `.dev.vars`, secrets). Parsed once into `Config` by config.ts. */
 export interface Env {
@@ -9,6 +10,7 @@ export interface Env {
   ASSETS?: Fetcher;
   ENEDIS_BUDGET: DurableObjectNamespace<EnedisBudget>;
   ACCOUNT_GATE: DurableObjectNamespace<AccountGate>;
+  ENEDIS_TOKEN: DurableObjectNamespace<EnedisTokenKeeper>;
   SIMULATOR_THROTTLE: DurableObjectNamespace<SimulatorThrottle>;
 
   ENEDIS_ENV?: string;

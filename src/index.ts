@@ -83,4 +83,5 @@ export default {
 } satisfies ExportedHandler<Env>;
 export { EnedisBudget } from "./limits/enedis-budget";
 export { AccountGate } from "./limits/account-gate";
+export { EnedisTokenKeeper } from "./limits/token-keeper";
 export { SimulatorThrottle } from "./simulator/throttle";

@@ -53,21 +53,3 @@ export async function resetQuotaFor(env: Env, userId: string): Promise<void> {
 export async function destroyAccountGate(env: Env, userId: string): Promise<void> {
   await gate(env, userId).destroy();
 }
-
-/**
- * A valid Enedis access token for one of the account's PDLs, refreshed once for all concurrent callers.
- * After Enedis answered 401, pass `force` and the `rejectedToken` that was refused.
- * Upstream failures come back as the AppError the Enedis client threw (status, code, Retry-After kept).
- */
-export async function validEnedisTokenFor(
-  env: Env,
-  userId: string,
-  usagePointId: string,
-  force = false,
-  rejectedToken?: string,
-): Promise<string> {
-  const outcome = await gate(env, userId).validEnedisToken(usagePointId, { force, rejectedToken });
-  if (outcome.ok) return outcome.accessToken;
-  const { status, code, message, ...extra } = outcome.error;
-  throw new AppError(status, code, message, extra);
-}

@@ -4,7 +4,7 @@ import type { CustomerKind } from "../enedis/types";
 import { countRequest } from "../limits/quota";
 import type { MirrorAnswer, MirrorContext } from "./context";
 import { CUSTOMER_DATA_TTL_SECONDS, callEnedis } from "./policy";
-import { withEnedisToken } from "./with-token";
+import { withApplicationToken } from "../enedis/app-token";
 
 /** The cache slot "day" of customer data, which is not per day. */
 const CURRENT = "current";
@@ -19,7 +19,7 @@ export async function readCustomerData(ctx: MirrorContext, kind: CustomerKind, o
   }
   const quota = (ctx.counted = await countRequest(env, caller.userId, "no_cache"));
   const data = await callEnedis(ctx, () => true, () =>
-    withEnedisToken(env, caller.userId, pdl.usagePointId, (token) => createEnedisClient(env).customerData(token, kind, pdl.usagePointId)),
+    withApplicationToken(env, (token) => createEnedisClient(env).customerData(token, kind, pdl.usagePointId)),
   );
   await writeDays(slot, [{ day: CURRENT, value: data, ttlSeconds: CUSTOMER_DATA_TTL_SECONDS }]);
   return { data, cacheStatus: "MISS", quota };

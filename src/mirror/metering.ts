@@ -7,7 +7,7 @@ import { countRequest } from "../limits/quota";
 import { isCompleteDay } from "./completeness";
 import type { CacheStatus, MirrorAnswer, MirrorContext } from "./context";
 import { cacheTtlSeconds, callEnedis } from "./policy";
-import { withEnedisToken } from "./with-token";
+import { withApplicationToken } from "../enedis/app-token";
 
 /** One cached day of one series: its readings plus what the v5 envelope needs to be rebuilt. */
 interface CachedDay {
@@ -40,7 +40,7 @@ export async function readMetering(
   if (missing.length > 0) {
     const calls = splitIntoCalls(missing, maxDaysPerCall(kind));
     await callEnedis(ctx, () => fetched.size === 0, () =>
-      withEnedisToken(env, caller.userId, pdl.usagePointId, async (token) => {
+      withApplicationToken(env, async (token) => {
         const client = createEnedisClient(env);
         await inBatches(calls, CALL_CONCURRENCY, async (call) => {
           let answer: MeterReading;

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { readTokenRecord } from "../enedis/token-store";
 import { requireAuth } from "../http/auth";
 import { authenticated, envelope, errorResponses, jsonContent } from "../http/openapi-helpers";
 import { createApi } from "../http/validation";
@@ -96,10 +95,11 @@ pdlApi.openapi(
   async (c) => {
     const userId = c.get("caller").userId;
     const pdl = await ownedPdl(c.env, userId, c.req.valid("param").usage_point_id);
-    const [usage, token] = await Promise.all([usageFor(c.env, userId), readTokenRecord(c.env, pdl.usagePointId)]);
+    const usage = await usageFor(c.env, userId);
     const config = getConfig(c.env);
-    const expires = pdl.consentExpiresAt ?? token?.consentExpiresAt ?? null;
-    const consentValid = !!token && !!expires && Date.parse(expires) > Date.now() && pdl.lastError !== "CONSENT_REQUIRED" && pdl.lastError !== "NOT_OWNER";
+    const expires = pdl.consentExpiresAt;
+    // The PDL's consent record: its end date from Enedis, and the last answer Enedis gave about it.
+    const consentValid = !!expires && Date.parse(expires) > Date.now() && pdl.lastError !== "CONSENT_REQUIRED" && pdl.lastError !== "NOT_OWNER";
     return c.json(
       {
         success: true as const,

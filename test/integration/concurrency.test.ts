@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addDays, todayInParis } from "../../src/enedis/dates";
-import { readTokenRecord, writeTokenRecord } from "../../src/enedis/token-store";
+import { forgetApplicationToken } from "../../src/enedis/app-token";
 import { Browser, bearer, call } from "../support/http";
 import { consent } from "../support/consent";
 
@@ -11,28 +11,33 @@ const tokenCalls = (s: { by_path: Record<string, number> }) => Object.entries(s.
 const post = (path: string, body: unknown) => call(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 
 describe("Enedis token under concurrency", () => {
-  it("parallel requests that find the token expired cause exactly one refresh", async () => {
-    const b = new Browser();
-    const account = await b.signup();
-    await consent(b, "durand");
-    const record = await readTokenRecord(env, "09200000000001");
-    await writeTokenRecord(env, "09200000000001", { ...record!, expiresAtMs: Date.now() - 1000 });
+  it("one application token for every PDL and account: parallel reads with no token cause exactly one fetch", async () => {
+    const durand = new Browser();
+    const a = await durand.signup();
+    await consent(durand, "durand");
+    const petit = new Browser();
+    const b = await petit.signup();
+    await consent(petit, "petit");
+    await forgetApplicationToken(env);
     await post("/simulator/_control/reset", {});
+    const reads = [
+      ...["09200000000001", "09200000000002"].flatMap((pdl) => [0, 1, 2].map((i) => ({ pdl, i, secret: a.clientSecret }))),
+      ...[0, 1].map((i) => ({ pdl: "09300000000001", i, secret: b.clientSecret })),
+    ];
     const answers = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => call(`/api/enedis/consumption/daily/09200000000001?start=${daysAgo(20 + i)}&end=${daysAgo(19 + i)}`, { headers: bearer(account.clientSecret) })),
+      reads.map(({ pdl, i, secret }) => call(`/api/enedis/consumption/daily/${pdl}?start=${daysAgo(20 + i)}&end=${daysAgo(19 + i)}`, { headers: bearer(secret) })),
     );
-    expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(answers.map((r) => r.status)).toEqual(Array(reads.length).fill(200));
     expect(tokenCalls(await stats())).toBe(1);
-    expect((await readTokenRecord(env, "09200000000001"))!.expiresAtMs).toBeGreaterThan(Date.now());
   });
 
   it("an Enedis 401 triggers one refresh and one retry, invisible to the client", async () => {
     const b = new Browser();
     const account = await b.signup();
-    await consent(b, "petit");
+    await consent(b, "leroy");
     await post("/simulator/_control/reset", {});
-    await post("/simulator/_control/faults", { status: 401, count: 1, usage_point_id: "09300000000001" });
-    const res = await call(`/api/enedis/consumption/daily/09300000000001?start=${daysAgo(12)}&end=${daysAgo(10)}`, { headers: bearer(account.clientSecret) });
+    await post("/simulator/_control/faults", { status: 401, count: 1, usage_point_id: "09400000000001" });
+    const res = await call(`/api/enedis/consumption/daily/09400000000001?start=${daysAgo(12)}&end=${daysAgo(10)}`, { headers: bearer(account.clientSecret) });
     expect(res.status).toBe(200);
     expect(tokenCalls(await stats())).toBe(1);
   });

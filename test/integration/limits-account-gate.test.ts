@@ -1,10 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { readTokenRecord, writeTokenRecord } from "../../src/enedis/token-store";
+import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/http/errors";
-import { countRequest, destroyAccountGate, rateLimitHeaders, resetQuotaFor, usageFor, validEnedisTokenFor } from "../../src/limits/quota";
-import { simulatorApp } from "../../src/simulator/app";
+import { countRequest, destroyAccountGate, rateLimitHeaders, resetQuotaFor, usageFor } from "../../src/limits/quota";
 
 let accounts = 0;
 const newUser = () => `user-${++accounts}`;
@@ -85,95 +83,5 @@ describe("quota helpers", () => {
     // Cached requests have their own, larger quota.
     expect((await countRequest(env, userId, "cached")).limit).toBe(1000);
     expect(await usageFor(env, userId)).toMatchObject({ noCache: 50, cached: 1 });
-  });
-});
-
-describe("AccountGate Enedis token", () => {
-  const PDL = "12345678901234";
-  // Upstream token requests, counted where they leave the gateway: in simulator mode the Enedis client hands
-  // every request to simulatorApp.fetch, in this same isolate (the DO included), so spying on it sees them all.
-  let tokenRequests = 0;
-  let answerToken: () => Promise<Response>;
-  const tokenAnswer = (token: string) => Response.json({ access_token: token, token_type: "Bearer", expires_in: "12600" });
-
-  beforeEach(() => {
-    tokenRequests = 0;
-    answerToken = async () => tokenAnswer("new");
-    vi.spyOn(simulatorApp, "fetch").mockImplementation(async (request: Request) => {
-      if (new URL(request.url).pathname !== "/oauth2/v3/token") return new Response("unexpected", { status: 418 });
-      tokenRequests++;
-      return answerToken();
-    });
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
-  it("fetches exactly once for 10 concurrent callers finding an expired token", async () => {
-    const userId = newUser();
-    await writeTokenRecord(env, PDL, { accessToken: "old", expiresAtMs: Date.now() + 30_000, consentExpiresAt: "2029-01-01T00:00:00Z" });
-    answerToken = async () => {
-      await scheduler.wait(50); // an upstream round trip, during which the other callers arrive
-      return tokenAnswer("new");
-    };
-    const tokens = await Promise.all(Array.from({ length: 10 }, () => validEnedisTokenFor(env, userId, PDL)));
-    expect(tokenRequests).toBe(1);
-    expect(tokens).toEqual(Array(10).fill("new"));
-    const record = await readTokenRecord(env, PDL);
-    expect(record).toMatchObject({ accessToken: "new", consentExpiresAt: "2029-01-01T00:00:00Z" });
-    expect(record!.expiresAtMs).toBeGreaterThan(Date.now() + 3_000_000);
-  });
-
-  it("returns a token with over a minute to live without fetching", async () => {
-    await writeTokenRecord(env, PDL, { accessToken: "still-good", expiresAtMs: Date.now() + 120_000, consentExpiresAt: null });
-    expect(await validEnedisTokenFor(env, newUser(), PDL)).toBe("still-good");
-    expect(tokenRequests).toBe(0);
-  });
-
-  it("fetches a token for a PDL without any record, with unknown consent", async () => {
-    const pdl = "99999999999999";
-    answerToken = async () => tokenAnswer("first");
-    expect(await validEnedisTokenFor(env, newUser(), pdl)).toBe("first");
-    expect(await readTokenRecord(env, pdl)).toMatchObject({ accessToken: "first", consentExpiresAt: null });
-    expect(tokenRequests).toBe(1);
-  });
-
-  it("refreshes a valid token when forced, and a forced call joins a refresh in flight", async () => {
-    const userId = newUser();
-    await writeTokenRecord(env, PDL, { accessToken: "rejected", expiresAtMs: Date.now() + 3_600_000, consentExpiresAt: null });
-    answerToken = async () => tokenAnswer("forced");
-    expect(await validEnedisTokenFor(env, userId, PDL, true)).toBe("forced");
-    expect(tokenRequests).toBe(1);
-
-    // A slow upstream (the wait runs inside the object: a promise settled from the test would cross contexts).
-    answerToken = async () => {
-      await scheduler.wait(300);
-      return tokenAnswer("joined");
-    };
-    const first = validEnedisTokenFor(env, userId, PDL, true);
-    await vi.waitFor(() => expect(tokenRequests).toBe(2), { interval: 5 });
-    const second = validEnedisTokenFor(env, userId, PDL, true); // arrives while the first refresh is in flight
-    expect(await Promise.all([first, second])).toEqual(["joined", "joined"]);
-    expect(tokenRequests).toBe(2);
-  });
-
-  it("does not refetch when the rejected token was already replaced", async () => {
-    await writeTokenRecord(env, PDL, { accessToken: "replaced", expiresAtMs: Date.now() + 3_600_000, consentExpiresAt: null });
-    expect(await validEnedisTokenFor(env, newUser(), PDL, true, "rejected-earlier")).toBe("replaced");
-    expect(tokenRequests).toBe(0);
-  });
-
-  it("hands the client's AppError back across RPC, and lets the next caller retry", async () => {
-    const userId = newUser();
-    const pdl = "11111111111111";
-    answerToken = async () => Response.json({ error: "invalid_client", error_description: "bad credentials" }, { status: 401 });
-    const err = await validEnedisTokenFor(env, userId, pdl).then(() => null, (e: unknown) => e);
-    expect(err).toBeInstanceOf(AppError);
-    const appError = err as AppError;
-    expect(appError.status).toBeGreaterThanOrEqual(500);
-    expect(appError.code).toBe("ENEDIS_UNAVAILABLE");
-    expect(appError.message).not.toContain("bad credentials"); // Enedis's own text never reaches the client
-    answerToken = async () => tokenAnswer("second-try");
-    expect(await validEnedisTokenFor(env, userId, pdl)).toBe("second-try");
   });
 });

@@ -3,9 +3,12 @@ import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import app from "../../src/index";
 import { addDays, todayInParis } from "../../src/enedis/dates";
-import { readTokenRecord } from "../../src/enedis/token-store";
+import { APP_TOKEN_KV_KEY, openAppToken } from "../../src/enedis/app-token-record";
 import { Browser, bearer, call, json } from "../support/http";
 import { consent } from "../support/consent";
+
+/** The gateway's one Enedis application token, as KV holds it (sealed). */
+const enedisToken = async () => (await openAppToken(env, await env.KV.get(APP_TOKEN_KV_KEY)))?.accessToken;
 
 /**
  * SECURITY.md property 8: nothing leaks in logs or errors. Every console line written while a household signs
@@ -55,11 +58,11 @@ describe("property 8: nothing leaks in logs or errors", () => {
     // v2 (default): the callback carries autorisation_id where v1 carried code; neither may reach a log
     const consentAnswer = (url: URL) => url.searchParams.get("code") ?? url.searchParams.get("autorisation_id")!;
     secrets.code = [consentAnswer(flow.callback)];
-    secrets.enedisToken = [(await readTokenRecord(env, PDL))!.accessToken];
     const auth = bearer(account.clientSecret);
 
     // data that works: daily, load curve, contract; through the session and an access token too
     const daily = await read("daily", `/api/enedis/consumption/daily/${PDL}?start=${daysAgo(30)}&end=${daysAgo(20)}`, auth);
+    secrets.enedisToken = [(await enedisToken())!];
     const values = (JSON.parse(daily.body) as { data: { meter_reading: { interval_reading: Array<{ value: string }> } } }).data.meter_reading.interval_reading.map((r) => r.value);
     secrets.meterValues = values.filter((v) => v.length >= 4);
     expect(secrets.meterValues.length).toBeGreaterThan(0);
@@ -74,7 +77,7 @@ describe("property 8: nothing leaks in logs or errors", () => {
     await read("enedis 500", `/api/enedis/consumption/daily/${PDL}?start=${daysAgo(40)}&end=${daysAgo(35)}`, auth);
     await faults({ status: 401, count: 1 });
     await read("enedis 401", `/api/enedis/consumption/daily/${PDL}?start=${daysAgo(45)}&end=${daysAgo(40)}`, auth);
-    secrets.enedisToken.push((await readTokenRecord(env, PDL))!.accessToken);
+    secrets.enedisToken.push((await enedisToken())!);
     await faults({ status: 503, count: 3 });
     await read("enedis 503 contract", `/api/enedis/address/${PDL}?use_cache=false`, auth);
     // failures of the gateway's own making
@@ -91,7 +94,7 @@ describe("property 8: nothing leaks in logs or errors", () => {
     // the household revokes its consent at Enedis: 403 from Enedis becomes CONSENT_REQUIRED
     await call("/simulator/_control/revoke", json({ usage_point_id: PDL }));
     await read("revoked", `/api/enedis/consumption/daily/${PDL}?start=${daysAgo(50)}&end=${daysAgo(48)}&use_cache=false`, auth);
-    secrets.enedisToken.push((await readTokenRecord(env, PDL))?.accessToken ?? secrets.enedisToken[0]);
+    secrets.enedisToken.push((await enedisToken()) ?? secrets.enedisToken[0]);
   });
 
   afterAll(() => {

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readTokenRecord } from "../../src/enedis/token-store";
 import { addDays, todayInParis } from "../../src/enedis/dates";
 import { Browser, apiSignup, bearer, call, type ApiAccount } from "../support/http";
 import { consent } from "../support/consent";
+
+const consentRecordOf = (pdl: string) => env.DB.prepare("SELECT consent_expires_at, last_error FROM usage_points WHERE usage_point_id = ?").bind(pdl).first();
 
 /**
  * SECURITY.md property 4: another account's PDL answers exactly like a PDL that does not exist — on every
@@ -77,9 +78,9 @@ describe("property 4: another account's PDL is indistinguishable from a missing 
       expect(foreign, label).toEqual(missing);
       expect(foreign.body, label).not.toContain("Maison A");
     }
-    // the owner's PDL, its token record and its cache are untouched
+    // the owner's PDL, its consent record and its cache are untouched
     expect(await ownerView()).toEqual(before);
-    expect(await readTokenRecord(env, A_PDL)).not.toBeNull();
+    expect(await consentRecordOf(A_PDL)).toMatchObject({ consent_expires_at: expect.any(String) });
     const cached = await call(`/api/enedis/consumption/daily/${A_PDL}?${range}`, { headers: bearer(ownerSecret) });
     expect(cached.headers.get("X-Cache-Status")).toBe("HIT");
     const row = await env.DB.prepare("SELECT name, is_active FROM usage_points WHERE usage_point_id = ?").bind(A_PDL).first();
@@ -105,7 +106,7 @@ describe("property 4: another account's PDL is indistinguishable from a missing 
     }
     const row = await env.DB.prepare("SELECT name, is_active, user_id FROM usage_points WHERE usage_point_id = ?").bind(A_PDL).first<{ name: string; is_active: number }>();
     expect(row).toMatchObject({ name: "Maison A", is_active: 1 });
-    expect(await readTokenRecord(env, A_PDL)).not.toBeNull();
+    expect(await consentRecordOf(A_PDL)).toMatchObject({ consent_expires_at: expect.any(String) });
   });
 
   it("a disabled PDL of another account is still a plain 404 (not PDL_DISABLED)", async () => {
