@@ -18,6 +18,7 @@ const V5Contract = z.object({
   contract_type: z.string().optional(),
   subscribed_power: z.string().optional(),
   offpeak_hours: z.string().optional(),
+  last_activation_date: z.string().optional(),
 });
 const V5ContractAnswer = z.object({
   customer: z.object({
@@ -37,6 +38,8 @@ export interface ContractSummary {
   offpeakHours: string | null;
   hasConsumption: boolean;
   hasProduction: boolean;
+  /** YYYY-MM-DD the meter was activated (v5 writes "2013-08-14+01:00"): reads never ask Enedis for days before it. */
+  activationDate: string | null;
 }
 
 export function contractSummary(v5Contract: unknown): ContractSummary {
@@ -52,5 +55,8 @@ export function contractSummary(v5Contract: unknown): ContractSummary {
     offpeakHours: main?.offpeak_hours?.trim() || null,
     hasConsumption: Boolean(withdrawal) || unclassified || contracts.length === 0,
     hasProduction: Boolean(injection),
+    activationDate: activationDay(main?.last_activation_date),
   };
 }
+
+const activationDay = (value: string | undefined) => (value && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null);

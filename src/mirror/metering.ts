@@ -2,19 +2,32 @@ import { readDays, writeDays, type CacheSlot } from "../cache/store";
 import { createEnedisClient } from "../enedis/client";
 import { eachDay, isSettled, maxDaysPerCall, readingDay, splitIntoCalls, type DayRange } from "../enedis/dates";
 import type { IntervalReading, MeterReading, MeteringKind, ReadingType } from "../enedis/types";
+import { EnedisUpstreamError } from "../enedis/errors";
 import { AppError } from "../http/errors";
 import { countRequest } from "../limits/quota";
 import { isCompleteDay } from "./completeness";
 import type { CacheStatus, MirrorAnswer, MirrorContext } from "./context";
-import { cacheTtlSeconds, callEnedis } from "./policy";
+import { cacheTtlSeconds, callEnedis, noDataTtlSeconds } from "./policy";
 import { withApplicationToken } from "../enedis/app-token";
 
 /** One cached day of one series: its readings plus what the v5 envelope needs to be rebuilt. */
-interface CachedDay {
+interface DayReadings {
   quality: string;
   reading_type: ReadingType;
   readings: IntervalReading[];
 }
+/**
+ * A day Enedis answered "no data" for (load curve not activated, meter silent), remembered so the same question is
+ * not asked again before its TTL: a year of load curve from a PDL without one costs 53 calls once, then none.
+ */
+interface NoDataDay {
+  none: true;
+}
+type CachedDay = DayReadings | NoDataDay;
+const hasReadings = (d: CachedDay | undefined): d is DayReadings => !!d && !("none" in d);
+
+/** Enedis's answer to a chunk partly before the meter's activation: that chunk is a gap, the rest of the range still has data. */
+const BEFORE_ACTIVATION = "ADAM-ERR0123";
 
 /** Enedis calls of one request run a few at a time: the global budget paces them anyway. */
 const CALL_CONCURRENCY = 3;
@@ -31,12 +44,13 @@ export async function readMetering(
 ): Promise<MirrorAnswer<{ meter_reading: MeterReading }>> {
   const { env, caller, pdl } = ctx;
   const slot: CacheSlot = { env, userId: caller.userId, usagePointId: pdl.usagePointId, kind, dataKey: caller.dataKey };
-  const days = eachDay(range.start, range.end);
+  // Before the meter's activation (from the contract) Enedis has nothing: such days are never asked.
+  const days = eachDay(range.start, range.end).filter((d) => !pdl.activationDate || d >= pdl.activationDate);
   const cached = opts.useCache ? await readDays<CachedDay>(slot, days) : new Map<string, CachedDay>();
   const missing = days.filter((d) => !cached.has(d));
   const quota = (ctx.counted = await countRequest(env, caller.userId, missing.length === 0 ? "cached" : "no_cache"));
 
-  const fetched = new Map<string, CachedDay>();
+  const fetched = new Map<string, DayReadings>();
   if (missing.length > 0) {
     const calls = splitIntoCalls(missing, maxDaysPerCall(kind));
     await callEnedis(ctx, () => fetched.size === 0, () =>
@@ -47,15 +61,19 @@ export async function readMetering(
           try {
             answer = await client.meterReading(token, kind, pdl.usagePointId, call.start, call.end);
           } catch (error) {
-            // "no data" for one stretch (meter silent that week) is a gap, not a failure of the whole request;
-            // a period with no reading at all is answered NO_DATA below
-            if (error instanceof AppError && error.code === "NO_DATA") return;
+            // "No data" for one stretch (load curve not activated, meter silent) is a gap, not a failure of the whole
+            // request, and is remembered; a period with no reading at all is answered NO_DATA below.
+            if (error instanceof AppError && error.code === "NO_DATA") return rememberNoData(slot, call);
+            // A chunk reaching before the meter's activation: a gap for this request only (some of its days may have
+            // data, so nothing is remembered); the contract's activation date avoids it next time.
+            if (error instanceof EnedisUpstreamError && error.upstreamCode === BEFORE_ACTIVATION) return;
             throw error;
           }
           const byDay = groupByDay(kind, answer, call);
+          const now = new Date();
           await writeDays(
             slot,
-            [...byDay].filter(([day, d]) => isCompleteDay(kind, day, d.readings)).map(([day, value]) => ({ day, value, ttlSeconds: cacheTtlSeconds(isSettled(day, new Date())) })),
+            [...byDay].filter(([day, d]) => isCompleteDay(kind, day, d.readings)).map(([day, value]) => ({ day, value, ttlSeconds: cacheTtlSeconds(isSettled(day, now)) })),
           );
           for (const [day, value] of byDay) fetched.set(day, value);
         });
@@ -63,7 +81,7 @@ export async function readMetering(
     );
   }
 
-  const parts = days.map((d) => cached.get(d) ?? fetched.get(d)).filter((d): d is CachedDay => !!d);
+  const parts = days.map((d) => fetched.get(d) ?? cached.get(d)).filter(hasReadings);
   if (parts.length === 0 || parts.every((p) => p.readings.length === 0)) {
     throw new AppError(404, "NO_DATA", "Enedis n'a aucune donnée pour ce point de livraison sur cette période.");
   }
@@ -92,11 +110,21 @@ export async function readCachedReadings(ctx: MirrorContext, kind: MeteringKind,
   const slot: CacheSlot = { env: ctx.env, userId: ctx.caller.userId, usagePointId: ctx.pdl.usagePointId, kind, dataKey: ctx.caller.dataKey };
   const days = eachDay(range.start, range.end);
   const cached = await readDays<CachedDay>(slot, days);
-  return days.flatMap((d) => cached.get(d)?.readings ?? []);
+  return days.flatMap((d) => {
+    const day = cached.get(d);
+    return hasReadings(day) ? day.readings : [];
+  });
 }
 
-function groupByDay(kind: MeteringKind, answer: MeterReading, call: DayRange): Map<string, CachedDay> {
-  const byDay = new Map<string, CachedDay>();
+/** Every day of a chunk Enedis answered "no data" for: short-lived for recent days (they may still be published). */
+async function rememberNoData(slot: CacheSlot, call: DayRange) {
+  const now = new Date();
+  const none: NoDataDay = { none: true };
+  await writeDays(slot, eachDay(call.start, call.end).map((day) => ({ day, value: none, ttlSeconds: noDataTtlSeconds(isSettled(day, now)) })));
+}
+
+function groupByDay(kind: MeteringKind, answer: MeterReading, call: DayRange): Map<string, DayReadings> {
+  const byDay = new Map<string, DayReadings>();
   for (const reading of answer.interval_reading) {
     const day = readingDay(kind, reading);
     if (day < call.start || day >= call.end) continue; // Enedis may overhang; keep each reading in its own day only

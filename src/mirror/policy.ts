@@ -14,6 +14,13 @@ export const CUSTOMER_DATA_TTL_SECONDS = 24 * 3600;
 
 export const cacheTtlSeconds = (settled: boolean) => (settled ? SETTLED_TTL_SECONDS : RECENT_TTL_SECONDS);
 
+/**
+ * How long "Enedis has no data for this day" is remembered. Settled history will not get data later (a load curve
+ * switched on today is recorded from today): a month. A recent day may still be published: a few hours, as data.
+ */
+export const NO_DATA_SETTLED_TTL_SECONDS = 30 * 24 * 3600;
+export const noDataTtlSeconds = (settled: boolean) => (settled ? NO_DATA_SETTLED_TTL_SECONDS : RECENT_TTL_SECONDS);
+
 /** Errors that say something lasting about the PDL (shown by /api/pdl/{id}/status as last_error). */
 const STICKY = new Set(["CONSENT_REQUIRED", "NOT_OWNER", "ENEDIS_UNAVAILABLE"]);
 

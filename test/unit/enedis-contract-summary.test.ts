@@ -18,6 +18,7 @@ describe("contractSummary", () => {
       offpeakHours: "HC (22H30-6H30)",
       hasConsumption: true,
       hasProduction: false,
+      activationDate: "2018-08-31", // consumption_last_activation_date, whatever its offset
     });
   });
 
@@ -27,6 +28,7 @@ describe("contractSummary", () => {
       offpeakHours: null,
       hasConsumption: true,
       hasProduction: true,
+      activationDate: "2014-01-22", // the withdrawal contract's: production started later, and asking earlier is harmless
     });
   });
 
@@ -36,6 +38,7 @@ describe("contractSummary", () => {
       offpeakHours: "HC (23h00-7h30)",
       hasConsumption: true,
       hasProduction: false,
+      activationDate: null,
     });
   });
 
@@ -49,7 +52,7 @@ describe("contractSummary", () => {
 
   it("defaults to a consumer with nothing known on an empty or unreadable answer", () => {
     for (const answer of [undefined, {}, { customer: { usage_points: [] } }, "garbage"]) {
-      expect(contractSummary(answer)).toEqual({ subscribedPower: null, offpeakHours: null, hasConsumption: true, hasProduction: false });
+      expect(contractSummary(answer)).toEqual({ subscribedPower: null, offpeakHours: null, hasConsumption: true, hasProduction: false, activationDate: null });
     }
   });
 });
