@@ -6,7 +6,9 @@
 import { getConfig } from "../config";
 import type { Env } from "../env";
 import { createDc2026Client } from "./dc2026";
+import { AppError } from "../http/errors";
 import { shouldFallBackToLegacy } from "./errors";
+import { clearOffpeakNote, offpeakMissing } from "./offpeak-note";
 import { createTransport } from "./transport";
 import type { EnedisClient, EnedisTransport } from "./types";
 import { createV5Client } from "./v5";
@@ -45,6 +47,31 @@ export function withLegacyFallback(primary: EnedisClient, legacy: EnedisClient):
     usagePointsForV1: (token, ids) => primary.usagePointsForV1(token, ids),
     usagePointsForV2: (token, autorisationId) => primary.usagePointsForV2(token, autorisationId),
     meterReading: (token, kind, id, start, end) => attempt((c) => c.meterReading(token, kind, id, start, end)),
-    customerData: (token, kind, id) => attempt((c) => c.customerData(token, kind, id)),
+    customerData: async (token, kind, id) => {
+      const answer = await attempt((c) => c.customerData(token, kind, id));
+      return kind === "contract" && offpeakMissing(answer) ? withLegacyOffpeakHours(answer as object, () => legacy.customerData(token, "contract", id)) : answer;
+    },
   };
+}
+
+type V5ContractAnswer = { customer?: { usage_points?: Array<{ contracts?: { offpeak_hours?: string } }> } };
+const contractsOf = (answer: unknown) => (answer as V5ContractAnswer)?.customer?.usage_points?.[0]?.contracts;
+
+/**
+ * 2026 gives off-peak hours only through `comptage_auto`; when it could not answer, v5's contract still may. Whatever
+ * v5 says (or fails to say), the 2026 contract is kept; the note stays when v5 could not fill the gap either.
+ */
+async function withLegacyOffpeakHours(answer: object, askLegacy: () => Promise<unknown>): Promise<unknown> {
+  try {
+    const offpeak = contractsOf(await askLegacy())?.offpeak_hours;
+    const contracts = contractsOf(answer);
+    if (offpeak && contracts) {
+      contracts.offpeak_hours = offpeak;
+      clearOffpeakNote(answer);
+    }
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    console.warn(JSON.stringify({ event: "enedis_offpeak_fallback_failed", code: err.code }));
+  }
+  return answer;
 }

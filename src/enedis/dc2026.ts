@@ -7,6 +7,7 @@ import { AppError } from "../http/errors";
 import { discoverUsagePointsV1, discoverUsagePointsV2, fetchApplicationToken } from "./common-endpoints";
 import { addressToV5, contactToV5, contractToV5, identityToV5, measurementToMeterReading } from "./convert";
 import { EnedisUpstreamError } from "./errors";
+import { noteOffpeakMissing } from "./offpeak-note";
 import { callEnedisJson } from "./transport";
 import type { CustomerKind, EnedisClient, EnedisTransport, MeteringKind } from "./types";
 
@@ -30,15 +31,15 @@ export const DC2026_CUSTOMER_PATHS = {
 };
 
 /**
- * Off-peak hours are a nice-to-have in the contract: when `comptage_auto` is not subscribed (403 900908),
- * down, or has nothing for the point, the contract answers without them. Consent, ownership and
+ * Off-peak hours are optional in the contract: when `comptage_auto` is not subscribed (403 900908), down, or has
+ * nothing for the point, the contract answers without them, noted (offpeak-note.ts). Consent, ownership and
  * throttling errors still stop the whole call.
  */
-async function optionalPart(call: Promise<unknown>): Promise<unknown | undefined> {
+async function optionalPart(call: Promise<unknown>): Promise<{ value?: unknown; missing?: string }> {
   try {
-    return await call;
+    return { value: await call };
   } catch (err) {
-    if (err instanceof EnedisUpstreamError && (err.fallbackToLegacy || err.code === "NO_DATA")) return undefined;
+    if (err instanceof EnedisUpstreamError && (err.fallbackToLegacy || err.code === "NO_DATA")) return { missing: err.upstreamCode ?? err.code };
     throw err;
   }
 }
@@ -67,7 +68,8 @@ export function createDc2026Client(transport: EnedisTransport, config: Pick<Conf
             get(kind, DC2026_CUSTOMER_PATHS.synthesis(usagePointId), accessToken),
             optionalPart(get(kind, DC2026_CUSTOMER_PATHS.metering(usagePointId), accessToken)),
           ]);
-          return contractToV5(usagePointId, situation, synthesis, metering);
+          const contract = contractToV5(usagePointId, situation, synthesis, metering.value) as object;
+          return metering.missing ? noteOffpeakMissing(contract, metering.missing) : contract;
         }
         case "address":
           return addressToV5(usagePointId, await get(kind, DC2026_CUSTOMER_PATHS.generalData(usagePointId), accessToken));

@@ -21,6 +21,17 @@ import { readMetering } from "./metering";
 export const mirrorApi = createApi();
 mirrorApi.use("*", requireAuth);
 /**
+ * A link on another site can make a signed-in browser open a mirror URL (SameSite=Lax cookies ride along on a
+ * top-level navigation): such a GET must not spend the user's quota nor call Enedis (SECURITY.md property 5).
+ * API keys are unaffected: a link cannot add an Authorization header.
+ */
+mirrorApi.use("*", async (c, next) => {
+  if (c.get("caller").via === "session" && c.req.header("Sec-Fetch-Site") === "cross-site") {
+    throw new AppError(403, "CSRF_FAILED", "Requête refusée : elle vient d'un autre site. Ouvrez-la depuis le tableau de bord.");
+  }
+  await next();
+});
+/**
  * X-RateLimit-* on every mirror answer (API.md), also on errors found before the request was counted (bad
  * dates, unknown PDL): those report the no-cache quota, the one a retried request would most likely use.
  */

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { addDays, todayInParis } from "../../src/enedis/dates";
+import type { Env as AppEnv } from "../../src/env";
 import { simulatorApp } from "../../src/simulator/app";
 import { Browser, bearer, call } from "../support/http";
 import { consent } from "../support/consent";
@@ -65,7 +66,7 @@ describe("before the meter's activation", () => {
       if (url.pathname.includes("consommation_quotidienne") && start && start < boundary) {
         return Response.json({ code: "ADAM-ERR0123", message: "La période demandée est antérieure à la date de mise en service du compteur" }, { status: 400 });
       }
-      return original(request, ...(rest as [Env]));
+      return original(request, ...(rest as [AppEnv]));
     });
     // 400 days: one 365-day chunk (refused) and one 35-day chunk (served)
     const res = await martin(`/api/enedis/consumption/daily/09100000000001?start=${daysAgo(400)}&end=${daysAgo(0)}`);
@@ -83,7 +84,7 @@ describe("before the meter's activation", () => {
     vi.spyOn(simulatorApp, "fetch").mockImplementation(async (request: Request, ...rest: unknown[]) => {
       const start = new URL(request.url).searchParams.get("dateDebut");
       if (start) asked.push(start);
-      return original(request, ...(rest as [Env]));
+      return original(request, ...(rest as [AppEnv]));
     });
     const res = await martin(`/api/enedis/consumption/daily/09300000000001?start=${daysAgo(60)}&end=${daysAgo(1)}`);
     expect(res.status).toBe(200);

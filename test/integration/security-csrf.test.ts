@@ -120,4 +120,20 @@ describe("property 5: CSRF", () => {
     expect(own.status).toBe(200);
     secret = ((await own.json()) as { data: { client_secret: string } }).data.client_secret;
   });
+
+  it("a link from another site cannot make a signed-in browser spend quota or call Enedis through the mirror", async () => {
+    const url = `/api/enedis/consumption/daily/${PDL}?start=${daysAgo(90)}&end=${daysAgo(80)}&use_cache=false`;
+    const usage = async () => (await (await call("/api/accounts/usage-stats", { headers: bearer(secret) })).json()) as { data: { no_cache_requests: number; cached_requests: number } };
+    const enedisCalls = async () => ((await (await call("/simulator/_control/stats")).json()) as { total: number }).total;
+    const before = await usage();
+    const callsBefore = await enedisCalls();
+    const crossSite = await victim.fetch(url, { headers: { "Sec-Fetch-Site": "cross-site" } });
+    expect(crossSite.status).toBe(403);
+    expect(await crossSite.json()).toMatchObject({ success: false, error: { code: "CSRF_FAILED" } });
+    expect((await usage()).data).toEqual(before.data);
+    expect(await enedisCalls()).toBe(callsBefore);
+    // the same GET from our own pages, or with an API key from anywhere, reads
+    expect((await victim.fetch(url, { headers: { "Sec-Fetch-Site": "same-origin" } })).status).toBe(200);
+    expect((await call(url, { headers: { ...bearer(secret), "Sec-Fetch-Site": "cross-site" } })).status).toBe(200);
+  });
 });
