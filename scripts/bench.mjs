@@ -4,6 +4,7 @@
 //   2. Enedis calls made for typical workloads against the minimum possible, counted by the simulator;
 //   3. what reaches Enedis when demand exceeds ENEDIS_RATE_LIMIT (polled simulator counters).
 // Ends with one JSON summary line. wrangler is always stopped, on error and on Ctrl-C too. docs/benchmark.md explains the figures.
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import { accountWithConsent } from "./bench/accounts.mjs";
@@ -154,12 +155,18 @@ async function main() {
     const burst = await measureBudgetBurst({ baseUrl, clientSecret: bAccount.clientSecret, usagePointId: BURST.usagePointId, requests: BURST_REQUESTS, log });
     printBurst(burst);
 
+    // One application token for the whole gateway: every fetch the EnedisTokenKeeper makes is logged once by the worker.
+    const tokenFetches = readFileSync(server.logFile, "utf8").split("\n").filter((l) => l.includes('"event":"enedis_token_refreshed"')).length;
+    log("");
+    log(`Enedis application token fetched ${tokenFetches} time(s) during the whole run — 3 accounts, 3 PDLs, every request above (goal: 1 per token lifetime, whatever the number of PDLs)`);
+
     // What the figures must show for the gateway to keep its promises (printed, not enforced: timings are noisy).
     const checks = {
       everyMirrorAnswerWasHit: throughput.allHit,
       noErrorsUnderLoad: throughput.health.non2xx + throughput.mirror.non2xx + throughput.health.errors + throughput.mirror.errors === 0,
       enedisCallsAtMinimum: calls.every((r) => r.dataCalls === r.minimum),
       noTokenCallsInWorkloads: calls.every((r) => r.tokenCalls === 0),
+      oneApplicationTokenForTheRun: tokenFetches <= 1,
       busiestPolledSecondWithinLimit: burst.busiestOneSecondWindow.calls <= RATE_LIMIT,
       simulatorNeverThrottled: burst.simulator.throttled === 0,
       everyRefusalHasRetryAfter: burst.enedisBusy.withRetryAfter === burst.enedisBusy.total && burst.otherErrors.length === 0,
@@ -183,6 +190,7 @@ async function main() {
       },
       latencyLadder: ladder,
       checks,
+      applicationTokenFetches: tokenFetches,
       enedisCalls: calls,
       budgetBurst: burst,
       runSec: Number(((performance.now() - started) / 1000).toFixed(1)),
