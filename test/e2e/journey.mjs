@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 // Household "durand" of the simulator has two usage points (src/simulator/households.ts).
 const HOUSEHOLD = "durand";
 const DURAND_PDLS = ["09200000000001", "09200000000002"];
-const CONSENT_PAGE_PATH = "/simulator/dataconnect/v1/oauth2/authorize";
+const CONSENT_PAGE_PATH = "/simulator/dataconnect/v2/oauth2/authorize"; // v2 is the default consent generation
 
 const HOME = "home explains SIRET, consent and the encrypted cache, with no consent button";
 const SIGNUP = "sign up shows client_id and client_secret once, then the dashboard";
