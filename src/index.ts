@@ -36,7 +36,9 @@ app.use(
     },
   }),
 );
-app.use("/api/*", async (c, next) => {
+// SECURITY.md 5: no browser or shared cache keeps anything the worker answers — pages behind login, pages that
+// show a secret, form results, API answers, error pages alike. Static files (public/) are served by the platform.
+app.use("*", async (c, next) => {
   await next();
   c.header("Cache-Control", "no-store");
 });
