@@ -17,7 +17,7 @@ import { mirrorApi } from "./mirror/routes";
 import { docsPage, documentApi } from "./openapi";
 import { dashboardPage } from "./pages/dashboard";
 import { homePage } from "./pages/home";
-import { purgeExpired } from "./maintenance/purge-expired";
+import { runDailyMaintenance } from "./maintenance/daily";
 import type { Env } from "./env";
 import { pdlDetailsPage } from "./pages/pdl-details";
 import { pdlApi } from "./pdl/routes";
@@ -36,7 +36,9 @@ app.use(
     },
   }),
 );
-app.use("/api/*", async (c, next) => {
+// SECURITY.md 5: no browser or shared cache keeps anything the worker answers — pages behind login, pages that
+// show a secret, form results, API answers, error pages alike. Static files (public/) are served by the platform.
+app.use("*", async (c, next) => {
   await next();
   c.header("Cache-Control", "no-store");
 });
@@ -77,8 +79,8 @@ app.onError(onError);
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-    ctx.waitUntil(purgeExpired(env).then((n) => console.log(JSON.stringify({ event: "purge_expired", ...n }))));
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+    ctx.waitUntil(runDailyMaintenance(env, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;
 export { EnedisBudget } from "./limits/enedis-budget";

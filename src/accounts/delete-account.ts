@@ -1,4 +1,6 @@
 import { eq } from "drizzle-orm";
+import { accountPrefix } from "../cache/keys";
+import { schedulePurge } from "../cache/pending-purges";
 import { purgeAccountCache } from "../cache/store";
 import { db } from "../db/client";
 import { users } from "../db/schema";
@@ -8,14 +10,17 @@ import { destroyAccountGate } from "../limits/quota";
 import { listPdls } from "../pdl/store";
 
 /**
- * Deleting an account is total and irreversible (SECURITY.md property 7): its Enedis token records and
- * encrypted cache in KV, its quota counters (AccountGate), then the D1 row — whose ON DELETE CASCADE removes
- * PDLs, sessions, access tokens, wrapped keys and pending consent states.
+ * Deleting an account is total and irreversible (SECURITY.md property 7): its Enedis token records, the D1 row
+ * — whose ON DELETE CASCADE removes PDLs, sessions, access tokens, wrapped keys and pending consent states —, its
+ * quota counters (AccountGate), its encrypted cache in KV, and a second purge of that cache later
+ * (cache/pending-purges.ts). The rows go before the cache, so a request in flight that writes an entry afterwards
+ * finds its PDL gone and deletes the entry itself (cache/store.ts writeDays).
  */
 export async function deleteAccount(env: Env, userId: string) {
   const pdls = await listPdls(env, userId);
   await Promise.all(pdls.map((p) => deleteTokenRecord(env, p.usagePointId)));
-  await purgeAccountCache(env, userId);
-  await destroyAccountGate(env, userId);
+  await schedulePurge(env, await accountPrefix(env, userId));
   await db(env).delete(users).where(eq(users.id, userId));
+  await destroyAccountGate(env, userId);
+  await purgeAccountCache(env, userId);
 }

@@ -1,4 +1,7 @@
+import { and, eq, sql } from "drizzle-orm";
 import { openJson, sealJson } from "../crypto/seal";
+import { db } from "../db/client";
+import { usagePoints } from "../db/schema";
 import type { Env } from "../env";
 import { pdlPrefix, accountPrefix, slotAad, type CacheKind } from "./keys";
 
@@ -39,18 +42,38 @@ export async function readDays<T>(slot: CacheSlot, days: string[]): Promise<Map<
   return found;
 }
 
+/**
+ * Seals and writes the given days, each with a TTL (no cache entry lives forever). Then checks in D1 that the PDL
+ * still belongs to the account: a request in flight while the PDL or account is deleted must not resurrect an
+ * entry the deletion already purged, so if the row is gone, what was just written is deleted again
+ * (SECURITY.md property 7). A write whose check ran just before the row went is caught by the deletion's second purge.
+ */
 export async function writeDays<T>(slot: CacheSlot, entries: Array<{ day: string; value: T; ttlSeconds: number }>) {
+  if (entries.length === 0) return;
   const prefix = await pdlPrefix(slot.env, slot.userId, slot.usagePointId);
+  const names = entries.map(({ day }) => `${prefix}${slot.kind}:${day}`);
   await Promise.all(
-    entries.map(async ({ day, value, ttlSeconds }) =>
-      slot.env.KV.put(`${prefix}${slot.kind}:${day}`, await sealJson(slot.dataKey, value, slotAad(slot.userId, slot.usagePointId, slot.kind, day)), {
+    entries.map(async ({ day, value, ttlSeconds }, i) =>
+      slot.env.KV.put(names[i], await sealJson(slot.dataKey, value, slotAad(slot.userId, slot.usagePointId, slot.kind, day)), {
         expirationTtl: Math.max(60, ttlSeconds), // KV's minimum TTL is 60 s
       }),
     ),
   );
+  if (!(await pdlStillOwned(slot.env, slot.userId, slot.usagePointId))) await Promise.all(names.map((name) => slot.env.KV.delete(name)));
 }
 
-async function deleteByPrefix(env: Env, prefix: string): Promise<number> {
+/** One lookup by primary key: D1 is strongly consistent, unlike KV's listing. */
+async function pdlStillOwned(env: Env, userId: string, usagePointId: string): Promise<boolean> {
+  const row = await db(env)
+    .select({ one: sql<number>`1` })
+    .from(usagePoints)
+    .where(and(eq(usagePoints.usagePointId, usagePointId), eq(usagePoints.userId, userId)))
+    .get();
+  return row !== undefined;
+}
+
+/** Deletes every key under a prefix (as far as KV's eventually consistent listing shows them); the count deleted. */
+export async function deleteByPrefix(env: Env, prefix: string): Promise<number> {
   let deleted = 0;
   let cursor: string | undefined;
   do {

@@ -1,19 +1,20 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import { addDays, todayInParis } from "../enedis/dates";
 import type { IntervalReading } from "../enedis/types";
 import { AppError } from "../http/errors";
 import type { AppEnv, Caller } from "../http/types";
-import { readCustomerData } from "../mirror/customer";
-import { readMetering } from "../mirror/metering";
 import { removePdl } from "../pdl/remove";
 import { ownedPdl, updatePdl, type UsagePointRow } from "../pdl/store";
 import { DailyChart } from "./chart";
 import { Layout, page } from "./layout";
+import { loadPdlDetails, readModeOf } from "./pdl-details-data";
 import { sessionCaller } from "../http/auth";
 
-/** GET /dashboard/pdl/{id} — "Détails": contract, address, a 30-day chart; rename, disable, delete. */
+/**
+ * GET /dashboard/pdl/{id} — "Détails": contract, address, a 30-day chart; rename, disable, delete. Opened from
+ * another site it shows only the cache, with a "Charger le reste" link that, followed from this page, reads the rest.
+ */
 export const pdlDetailsPage = new Hono<AppEnv>();
 
 const Id = z.string().regex(/^\d{14}$/);
@@ -30,25 +31,6 @@ async function load(c: Context<AppEnv>): Promise<{ me: Caller; pdl: UsagePointRo
   }
 }
 
-/** Reads through the mirror (cache, quota, Enedis) and turns an error into a French sentence for the page. */
-async function attempt<T>(run: () => Promise<T>): Promise<{ value: T } | { error: string }> {
-  try {
-    return { value: await run() };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    const text: Partial<Record<AppError["code"], string>> = {
-      CONSENT_REQUIRED: "Consentement Enedis absent, révoqué ou expiré : renouvelez-le depuis le tableau de bord.",
-      NOT_OWNER: "Ce point de livraison n'est plus à votre nom chez Enedis.",
-      NO_DATA: "Enedis n'a pas de données pour cette période.",
-      QUOTA_EXCEEDED: "Quota du jour atteint : réessayez après minuit UTC.",
-      ENEDIS_BUSY: "Enedis est très sollicité : réessayez dans une minute.",
-      ENEDIS_UNAVAILABLE: "Enedis ne répond pas pour l'instant : réessayez plus tard.",
-      PDL_DISABLED: "Point de livraison désactivé.",
-    };
-    return { error: text[error.code] ?? "Données indisponibles pour l'instant." };
-  }
-}
-
 const pick = (v: unknown, ...path: string[]): string | undefined => {
   let cur: unknown = v;
   for (const k of path) cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[k] : undefined;
@@ -59,27 +41,25 @@ pdlDetailsPage.get("/dashboard/pdl/:id", async (c) => {
   const loaded = await load(c);
   if (loaded instanceof Response) return loaded;
   const { me, pdl } = loaded;
-  const ctx = { env: c.env, caller: me, pdl };
-  const today = todayInParis(new Date());
-  const range = { start: addDays(today, -30), end: today };
-  // A disabled PDL reads nothing (no Enedis call, no quota), like the API's PDL_DISABLED.
-  const read = <T,>(run: () => Promise<T>) => (pdl.isActive ? attempt(run) : Promise.resolve({ error: "Point de livraison désactivé : réactivez-le pour lire ses données." }));
-  const [contract, address, consumption, production] = await Promise.all([
-    read(() => readCustomerData({ ...ctx }, "contract", { useCache: true })),
-    read(() => readCustomerData({ ...ctx }, "address", { useCache: true })),
-    pdl.hasConsumption ? read(() => readMetering({ ...ctx }, "consumption_daily", range, { useCache: true })) : null,
-    pdl.hasProduction ? read(() => readMetering({ ...ctx }, "production_daily", range, { useCache: true })) : null,
-  ]);
-  const usagePoint = "value" in contract ? firstUsagePoint(contract.value.data) : undefined;
-  const addr = "value" in address ? firstUsagePoint(address.value.data) : undefined;
-  const readings = (r: typeof consumption): IntervalReading[] | string =>
-    !r ? [] : "value" in r ? r.value.data.meter_reading.interval_reading : r.error;
+  const mode = readModeOf(c.req.header("Sec-Fetch-Site"));
+  const { contract, address, consumption, production } = await loadPdlDetails({ env: c.env, caller: me, pdl }, mode);
+  const usagePoint = "value" in contract ? firstUsagePoint(contract.value) : undefined;
+  const addr = "value" in address ? firstUsagePoint(address.value) : undefined;
+  const readings = (r: typeof consumption): IntervalReading[] | string => (!r ? [] : "value" in r ? r.value : r.error);
   return c.html(
     page(
       <Layout title={`PDL ${pdl.usagePointId}`} signedIn isAdmin={me.isAdmin}>
         <p>
           <a href="/dashboard">← Tableau de bord</a>
         </p>
+        {mode === "cached" ? (
+          <p class="flash" id="cached-only">
+            Page ouverte depuis un autre site : elle ne montre que ce qui est déjà en cache, sans interroger Enedis ni compter dans votre quota.{" "}
+            <a class="button small" id="load-rest" href={`/dashboard/pdl/${pdl.usagePointId}`}>
+              Charger le reste
+            </a>
+          </p>
+        ) : null}
         <h1>{pdl.name ?? `PDL ${pdl.usagePointId}`}</h1>
         <section class="card" id="contract">
           <h2>Contrat</h2>

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { Browser, bearer, call } from "../support/http";
+import { Browser, bearer, call, makeAdmin } from "../support/http";
 import { consent } from "../support/consent";
 
 /** SECURITY.md property 5, pages: security headers on every page, user text always escaped. */
@@ -61,6 +61,53 @@ describe("property 5: pages", () => {
     // pages answered for a failed form post too
     const failed = await new Browser().form("/login", { email: "nobody@example.test", password: "wrong" });
     expectSecurityHeaders(failed, "POST /login");
+  });
+
+  it("every page behind login, every page that shows a secret and every form result carries Cache-Control: no-store", async () => {
+    const noStore = (res: Response, label: string) => expect(res.headers.get("Cache-Control") ?? "", label).toMatch(/(^|,\s*)no-store(\s*,|$)/);
+    // pages that show a secret: the signup result and the new-secret page
+    const other = new Browser();
+    const signup = await other.form("/signup", { email: `nostore-${Date.now()}@example.test`, password: "correct horse battery" });
+    expect(signup.status).toBe(201);
+    expect(await signup.text()).toContain('id="client-secret"');
+    noStore(signup, "POST /signup");
+    const regenerated = await other.fetch("/dashboard/regenerate-secret", { method: "POST" });
+    expect(regenerated.status).toBe(200);
+    expect(await regenerated.text()).toContain('id="client-secret"');
+    noStore(regenerated, "POST /dashboard/regenerate-secret");
+
+    // pages behind login, the PDL page as opened from our own page and from another site
+    for (const [path, site] of [["/dashboard", null], [`/dashboard/pdl/${PDL}`, "same-origin"], [`/dashboard/pdl/${PDL}`, "cross-site"], ["/dashboard?consent=success&detected=1&new=1", null], ["/", null]] as const) {
+      const res = await b.fetch(path, { headers: site ? { "Sec-Fetch-Site": site } : {} });
+      expect(res.status, path).toBe(200);
+      noStore(res, `${path} (${site})`);
+    }
+    // the admin page
+    const admin = new Browser();
+    const adminAccount = await admin.signup();
+    await makeAdmin(adminAccount.email);
+    const adminPage = await admin.fetch("/admin");
+    expect(adminPage.status).toBe(200);
+    noStore(adminPage, "/admin");
+
+    // form results: redirects, re-rendered forms, error pages
+    const results: Array<[string, Promise<Response>, number]> = [
+      ["POST /login (wrong)", new Browser().form("/login", { email: "nobody@example.test", password: "wrong" }), 401],
+      ["POST /login", new Browser().form("/login", { email: adminAccount.email, password: adminAccount.password }), 303],
+      ["POST rename", b.form(`/dashboard/pdl/${PDL}/rename`, { name: "Maison" }), 303],
+      ["POST reset-quota", admin.fetch(`/admin/users/${crypto.randomUUID()}/reset-quota`, { method: "POST" }), 303],
+      ["POST /consent", b.fetch("/consent", { method: "POST" }), 302],
+      ["GET /dashboard signed out", new Browser().fetch("/dashboard"), 303],
+      ["POST without Origin", b.fetch("/dashboard/regenerate-secret", { method: "POST", headers: { Origin: "https://evil.example" } }), 403],
+      ["unknown PDL", b.fetch("/dashboard/pdl/09999999999999"), 404],
+      ["no such page", b.fetch("/no-such-page"), 404],
+      ["API", call("/api/accounts/me", { headers: bearer(secret) }), 200],
+    ];
+    for (const [label, pending, status] of results) {
+      const res = await pending;
+      expect(res.status, label).toBe(status);
+      noStore(res, label);
+    }
   });
 
   it("signup and login re-render a hostile email escaped", async () => {

@@ -1,0 +1,14 @@
+import { purgePendingPrefixes } from "../cache/pending-purges";
+import type { Env } from "../env";
+import { purgeExpired } from "./purge-expired";
+
+/**
+ * The daily cron's work (wrangler.toml [triggers]), logged as one event of counts only: rows and keys removed,
+ * never which ones (see docs/logs.md).
+ */
+export async function runDailyMaintenance(env: Env, nowMs = Date.now()) {
+  const [expired, purged] = await Promise.all([purgeExpired(env, nowMs), purgePendingPrefixes(env, nowMs)]);
+  const counts = { ...expired, pendingPurges: purged.prefixes, purgedCacheEntries: purged.entries };
+  console.log(JSON.stringify({ event: "daily_maintenance", ...counts }));
+  return counts;
+}
