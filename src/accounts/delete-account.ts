@@ -4,21 +4,17 @@ import { schedulePurge } from "../cache/pending-purges";
 import { purgeAccountCache } from "../cache/store";
 import { db } from "../db/client";
 import { users } from "../db/schema";
-import { deleteTokenRecord } from "../enedis/token-store";
 import type { Env } from "../env";
 import { destroyAccountGate } from "../limits/quota";
-import { listPdls } from "../pdl/store";
 
 /**
- * Deleting an account is total and irreversible (SECURITY.md property 7): its Enedis token records, the D1 row
+ * Deleting an account is total and irreversible (SECURITY.md property 7): the D1 row
  * — whose ON DELETE CASCADE removes PDLs, sessions, access tokens, wrapped keys and pending consent states —, its
  * quota counters (AccountGate), its encrypted cache in KV, and a second purge of that cache later
  * (cache/pending-purges.ts). The rows go before the cache, so a request in flight that writes an entry afterwards
  * finds its PDL gone and deletes the entry itself (cache/store.ts writeDays).
  */
 export async function deleteAccount(env: Env, userId: string) {
-  const pdls = await listPdls(env, userId);
-  await Promise.all(pdls.map((p) => deleteTokenRecord(env, p.usagePointId)));
   await schedulePurge(env, await accountPrefix(env, userId));
   await db(env).delete(users).where(eq(users.id, userId));
   await destroyAccountGate(env, userId);

@@ -1,5 +1,6 @@
 import { purgePendingPrefixes } from "../cache/pending-purges";
 import type { Env } from "../env";
+import { dropLegacyTokenRecords } from "./drop-legacy-token-records";
 import { purgeExpired } from "./purge-expired";
 
 /**
@@ -7,8 +8,8 @@ import { purgeExpired } from "./purge-expired";
  * never which ones (see docs/logs.md).
  */
 export async function runDailyMaintenance(env: Env, nowMs = Date.now()) {
-  const [expired, purged] = await Promise.all([purgeExpired(env, nowMs), purgePendingPrefixes(env, nowMs)]);
-  const counts = { ...expired, pendingPurges: purged.prefixes, purgedCacheEntries: purged.entries };
+  const [expired, purged, legacyTokenRecords] = await Promise.all([purgeExpired(env, nowMs), purgePendingPrefixes(env, nowMs), dropLegacyTokenRecords(env)]);
+  const counts = { ...expired, pendingPurges: purged.prefixes, purgedCacheEntries: purged.entries, legacyTokenRecords };
   console.log(JSON.stringify({ event: "daily_maintenance", ...counts }));
   return counts;
 }

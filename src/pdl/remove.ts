@@ -1,17 +1,15 @@
 import { pdlPrefix } from "../cache/keys";
 import { schedulePurge } from "../cache/pending-purges";
 import { purgePdlCache } from "../cache/store";
-import { deleteTokenRecord } from "../enedis/token-store";
 import type { Env } from "../env";
 import { deletePdlRow } from "./store";
 
 /**
- * Deleting a PDL is total (SECURITY.md 7): its Enedis token record, its row, every cache entry — and a second
+ * Deleting a PDL is total (SECURITY.md 7): its row (with its consent record), every cache entry — and a second
  * purge of its cache prefix later (cache/pending-purges.ts). The row goes before the cache: from then on a
  * request in flight finds the PDL gone after writing and deletes its own entries (cache/store.ts writeDays).
  */
 export async function removePdl(env: Env, userId: string, usagePointId: string) {
-  await deleteTokenRecord(env, usagePointId);
   await schedulePurge(env, await pdlPrefix(env, userId, usagePointId));
   await deletePdlRow(env, userId, usagePointId);
   await purgePdlCache(env, userId, usagePointId);

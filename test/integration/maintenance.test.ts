@@ -27,4 +27,15 @@ describe("daily clean-up (cron)", () => {
     expect((await call("/api/accounts/me", { headers: bearer(expired) })).status).toBe(401);
     expect((await call("/api/accounts/me", { headers: bearer(live) })).status).toBe(401);
   });
+
+  it("drops the per-PDL Enedis token records of earlier releases, and nothing else", async () => {
+    await env.KV.put("tok:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "g1.old.record");
+    await env.KV.put("tok:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", "g1.old.record");
+    await env.KV.put("enedis-app-token", "g1.current.token", { expirationTtl: 3600 });
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 3 * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect((await env.KV.list({ prefix: "tok:" })).keys).toEqual([]);
+    expect(await env.KV.get("enedis-app-token")).toBe("g1.current.token");
+  });
 });

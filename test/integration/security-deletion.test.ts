@@ -2,7 +2,6 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { accountPrefix, pdlPrefix } from "../../src/cache/keys";
 import { addDays, todayInParis } from "../../src/enedis/dates";
-import { tokenRecordKey } from "../../src/enedis/token-store";
 import { Browser, bearer, call, json } from "../support/http";
 import { consent } from "../support/consent";
 
@@ -57,21 +56,19 @@ describe("property 7: deletion is total", () => {
     }
     expect(p1Cache.length).toBe(5); // 3 days + 1 load-curve day + contract
     expect(p2Cache.length).toBe(5);
-    expect(await env.KV.get(await tokenRecordKey(env, P1))).not.toBeNull();
-    expect(await env.KV.get(await tokenRecordKey(env, P2))).not.toBeNull();
+    // no Enedis token per PDL: the one application token names no PDL and outlives any account
+    expect((await kvKeys()).filter((k) => k.startsWith("tok:"))).toEqual([]);
     const allBefore = await kvKeys();
 
     // --- one PDL
     const del = await call(`/api/pdl/${P1}`, { method: "DELETE", headers: bearer(account.clientSecret) });
     expect(del.status).toBe(200);
     expect(await kvKeys(p1Prefix)).toEqual([]);
-    expect(await env.KV.get(await tokenRecordKey(env, P1))).toBeNull();
     expect(await rowsOf("usage_points", "usage_point_id", P1)).toBe(0);
     expect(((await (await get(`/api/pdl/${P1}`)).json()) as { error: { code: string } }).error.code).toBe("PDL_NOT_FOUND");
-    // the other PDL is untouched: exactly P1's cache entries and token record went
+    // the other PDL is untouched: exactly P1's cache entries went
     expect((await kvKeys(p2Prefix)).sort()).toEqual(p2Cache.sort());
-    expect(await env.KV.get(await tokenRecordKey(env, P2))).not.toBeNull();
-    expect((await kvKeys()).length).toBe(allBefore.length - p1Cache.length - 1);
+    expect((await kvKeys()).length).toBe(allBefore.length - p1Cache.length);
     expect((await get(`/api/enedis/contract/${P2}`)).headers.get("X-Cache-Status")).toBe("HIT");
 
     // --- the whole account, with something in every place: a pending consent state, sessions, access tokens, quota counters
@@ -94,7 +91,6 @@ describe("property 7: deletion is total", () => {
       expect(await rowsOf(table, column, userId), table).toBe(0);
     }
     expect(await kvKeys(await accountPrefix(env, userId))).toEqual([]);
-    expect(await env.KV.get(await tokenRecordKey(env, P2))).toBeNull();
     expect(new Set(await kvKeys())).toEqual(keysBefore);
     const after = await gate.usage(Date.now());
     expect(after.noCache + after.cached).toBe(0);
