@@ -98,7 +98,7 @@ describe("createTransport: budget, retries, throttling", () => {
 
   it("retries a 500 once only, then the call fails as ENEDIS_UNAVAILABLE (fallback-worthy)", async () => {
     const { seen, transport } = transportWith([json(500, { code: "technical_error" }), json(500, { code: "technical_error" }), json(200, {})]);
-    const err = await callEnedisJson(transport, "consumption_daily", "/mesure_synchrone_auto/v2/consommation_quotidienne", "tok").catch((e) => e);
+    const err = (await callEnedisJson(transport, "consumption_daily", "/mesure_synchrone_auto/v2/consommation_quotidienne", "tok").catch((e) => e)) as EnedisUpstreamError;
     expect(err).toBeInstanceOf(EnedisUpstreamError);
     expect(err.status).toBe(502);
     expect(err.code).toBe("ENEDIS_UNAVAILABLE");
