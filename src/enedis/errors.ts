@@ -235,6 +235,11 @@ function parseInstant(value: unknown): number | undefined {
  * else `Retry-After`, else a date in v5's message, else a guess from the quota named (per second or hourly).
  */
 export function throttledUntilMs(body: unknown, headers: Headers, nowMs: number): number {
+  return throttleWindow(body, headers, nowMs).untilMs;
+}
+
+/** Like throttledUntilMs, and whether Enedis stated that time (`stated`) or it is our guess. */
+export function throttleWindow(body: unknown, headers: Headers, nowMs: number): { untilMs: number; stated: boolean } {
   const o = body && typeof body === "object" ? (body as Record<string, unknown>) : {};
   const fault = o.fault && typeof o.fault === "object" ? (o.fault as Record<string, unknown>) : {};
   const { code, text } = readErrorFields(body);
@@ -243,7 +248,7 @@ export function throttledUntilMs(body: unknown, headers: Headers, nowMs: number)
     retryAfter === null ? undefined : /^\d+$/.test(retryAfter.trim()) ? nowMs + Number(retryAfter) * 1000 : Date.parse(retryAfter) || undefined;
   const candidates = [parseInstant(o.nextAccessTime), parseInstant(fault.nextAccessTime), fromRetryAfter, parseInstant(text)];
   const found = candidates.find((ms) => ms !== undefined && ms > nowMs);
-  if (found !== undefined) return Math.min(found, nowMs + MAX_THROTTLE_MS);
-  if (/Q4|hour|heure/i.test(`${code ?? ""} ${text}`)) return nowMs + 60_000;
-  return nowMs + 1_000; // per-second quota (Q3, WSO2 burst control) or unknown: one window
+  if (found !== undefined) return { untilMs: Math.min(found, nowMs + MAX_THROTTLE_MS), stated: true };
+  if (/Q4|hour|heure/i.test(`${code ?? ""} ${text}`)) return { untilMs: nowMs + 60_000, stated: false };
+  return { untilMs: nowMs + 1_000, stated: false }; // per-second quota (Q3, WSO2 burst control) or unknown: one window
 }

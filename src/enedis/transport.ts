@@ -10,7 +10,7 @@ import { getConfig } from "../config";
 import type { Env } from "../env";
 import { acquireEnedisPermit, reportEnedisThrottle } from "../limits/budget-client";
 import { simulatorApp } from "../simulator/app";
-import { EnedisUpstreamError, UNAVAILABLE_RETRY_AFTER_S, enedisError, throttledUntilMs, type EnedisGeneration } from "./errors";
+import { EnedisUpstreamError, UNAVAILABLE_RETRY_AFTER_S, enedisError, throttleWindow, type EnedisGeneration } from "./errors";
 import type { BudgetScope, EnedisApi, EnedisTransport } from "./types";
 import { ENEDIS_USER_AGENT } from "./user-agent";
 
@@ -24,8 +24,9 @@ export const REQUEST_TIMEOUT_MS = 15_000;
  *   the first attempt, so a request that keeps timing out ends within about a minute.
  * - 500: Enedis's "technical error", which can last days for one PRM, and the 2026 APIs' answer to a
  *   request they do not accept: retried once only, then ENEDIS_UNAVAILABLE.
- * - 429: retried once, only when Enedis takes calls again within `maxWaitMs` (the next permit waits for
- *   that time); otherwise ENEDIS_BUSY with Retry-After.
+ * - 429: retried once, only when Enedis states (nextAccessTime, Retry-After, a date in its message) that it
+ *   takes calls again within `maxWaitMs` (the next permit waits for that time); otherwise ENEDIS_BUSY with
+ *   Retry-After.
  * - any other 4xx (401 included: the caller's token layer renews the token and asks again): never.
  */
 export const RETRY_POLICY = {
@@ -106,11 +107,12 @@ export function createTransport(env: Env, overrides: Partial<TransportDeps> = {}
         // Retrying blindly would only be throttled again: the whole gateway waits until Enedis's time.
         const body = await readBody(response);
         const now = deps.now();
-        const until = throttledUntilMs(body, response.headers, now);
+        const { untilMs: until, stated } = throttleWindow(body, response.headers, now);
         console.warn(`enedis ${api}: throttled by Enedis for ${Math.ceil((until - now) / 1000)} s`);
         await deps.reportThrottle(scope, until);
-        // A short wait is cheaper than failing the request: the next permit is only granted after `until`.
-        if (throttles < RETRY_POLICY.throttled.retries && until - now <= RETRY_POLICY.throttled.maxWaitMs) {
+        // A short wait Enedis itself announced is cheaper than failing the request: the next permit is only
+        // granted after `until`. A guessed time is not enough to spend another call on.
+        if (stated && throttles < RETRY_POLICY.throttled.retries && until - now <= RETRY_POLICY.throttled.maxWaitMs) {
           throttles++;
           continue;
         }

@@ -7,6 +7,7 @@ import {
   isRouteNotServed,
   readErrorFields,
   shouldFallBackToLegacy,
+  throttleWindow,
   throttledUntilMs,
   type EnedisGeneration,
 } from "../../src/enedis/errors";
@@ -196,6 +197,9 @@ describe("throttledUntilMs", () => {
     expect(throttledUntilMs(v5("Quota Q3 reached", "Too many requests"), none, now)).toBe(now + 1000);
     expect(throttledUntilMs(v5("Quota Q4 reached", "hourly quota exceeded"), none, now)).toBe(now + 60_000);
     expect(throttledUntilMs({ nextAccessTime: "2026-Oct-09 12:00:00+0000 UTC" }, none, now)).toBe(now + 3_600_000);
+    // Only a time Enedis gave counts as stated.
+    expect(throttleWindow(v5("Quota Q3 reached", "Too many requests"), none, now)).toEqual({ untilMs: now + 1000, stated: false });
+    expect(throttleWindow({ nextAccessTime: "2026-Oct-01 12:00:01+0000 UTC" }, none, now)).toEqual({ untilMs: now + 1000, stated: true });
     // A time already past is ignored.
     expect(throttledUntilMs({ nextAccessTime: "2026-Oct-01 11:00:00+0000 UTC" }, none, now)).toBe(now + 1000);
   });

@@ -176,6 +176,20 @@ describe("createTransport: budget, retries, throttling", () => {
     expect(seen.sleeps).toEqual([]); // the wait is the budget's, not a blind sleep
   });
 
+  it("does not retry a 429 whose next access time is only guessed (no time stated by Enedis)", async () => {
+    const { seen, transport } = transportWith([json(429, { code: "900807", message: "Message throttled out" }), json(200, {})]);
+    const err = await transport("consumption_daily", "/x").catch((e) => e);
+    expect(err.code).toBe("ENEDIS_BUSY");
+    expect(seen.requests).toHaveLength(1);
+    expect(seen.throttles).toEqual([["x", Date.UTC(2026, 9, 1, 12, 0, 1)]]);
+  });
+
+  it("retries a 429 whose Retry-After is 1 s", async () => {
+    const { seen, transport } = transportWith([json(429, {}, { "Retry-After": "1" }), json(200, {})]);
+    expect((await transport("consumption_daily", "/x")).status).toBe(200);
+    expect(seen.requests).toHaveLength(2);
+  });
+
   it("retries a short 429 only once, then answers ENEDIS_BUSY", async () => {
     const soon = () => json(429, { code: "900804", nextAccessTime: "2026-Oct-01 12:00:01+0000 UTC" });
     const { seen, transport } = transportWith([soon(), soon(), json(200, {})]);
