@@ -21,7 +21,7 @@ export const REQUEST_TIMEOUT_MS = 15_000;
  * docs cite what the code does.
  * - 502, 503, 504, no answer, our timeout: transient (WSO2 or a backend restarting); three retries spread
  *   over ~4 s catch a restart without hammering Enedis. No retry starts once `maxElapsedMs` has passed since
- *   the first attempt, so a request that keeps timing out ends within about a minute.
+ *   the first attempt, so a request that keeps failing ends within about 45 s (15 s timeout per attempt).
  * - 500: Enedis's "technical error", which can last days for one PRM, and the 2026 APIs' answer to a
  *   request they do not accept: retried once only, then ENEDIS_UNAVAILABLE.
  * - 429: retried once, only when Enedis states (nextAccessTime, Retry-After, a date in its message) that it
