@@ -6,22 +6,29 @@
  * - a 2026 self-consumer has two contracts (withdrawal C5 + injection P4) where v5 has one `contracts`
  *   object per usage point: `contracts` is the withdrawal contract (what v5 clients read for subscribed power
  *   and off-peak hours) and the others go to the additive field `other_contracts`, same v5 field names;
- * - `distribution_tariff` is Enedis's 2026 label (e.g. "Tarif BT<=36kVA …"), v5 had a code (e.g. "BTINFMU4");
+ * - `distribution_tariff` is a code in v5 (e.g. "BTINFMU4") and a French label in 2026 (e.g. "Tarif BT<=36kVA …"):
+ *   known labels are mapped back to the code (tariffs.ts), the label is kept in `distribution_tariff_label`;
+ * - values in a prefixed unit (kW, kVA, kWh) are scaled to v5's W, VA, Wh (units.ts); points without a
+ *   number are skipped (that interval is missing), never failing the whole answer;
  * - dates "2024-07-31T00:00:00+0200" become v5's "2024-07-31+02:00".
  */
 import { z } from "zod";
 import { EnedisUpstreamError } from "./errors";
 import { isLoadCurve } from "./dates";
+import { distributionTariffFields } from "./tariffs";
+import { valueScaler, type BaseUnit } from "./units";
 import type { IntervalReading, MeterReading, MeteringKind, ReadingType } from "./types";
 
 // ---------------------------------------------------------------- metering
 
-const Point = z.object({ v: z.union([z.string(), z.number()]).transform(String), d: z.string(), p: z.string().optional(), n: z.string().optional() });
+/** One point; `v` is checked separately so that one null or missing value only drops that point. */
+const Point = z.object({ v: z.unknown(), d: z.string(), p: z.string().optional(), n: z.string().optional() });
 const Grandeur = z.object({
   grandeurMetier: z.string().optional(),
   grandeurPhysique: z.string().optional(),
   unite: z.string().optional(),
-  points: z.array(Point).default([]),
+  // Unknown here, checked point by point: a malformed point is a missing interval, not a broken answer.
+  points: z.array(z.unknown()).default([]),
 });
 export const Measurement2026 = z.object({
   idPrm: z.string().optional(),
@@ -35,6 +42,11 @@ export type Measurement2026 = z.infer<typeof Measurement2026>;
 const DAILY_ENERGY: ReadingType = { unit: "Wh", measurement_kind: "energy", aggregate: "sum", measuring_period: "P1D" };
 const LOAD_CURVE: ReadingType = { unit: "W", measurement_kind: "power", aggregate: "average" };
 const MAX_POWER: ReadingType = { unit: "VA", measurement_kind: "power", aggregate: "maximum", measuring_period: "P1D" };
+
+/** The unit v5 publishes each series in: W for load curves, VA for max power, Wh for daily energy. */
+export function baseUnitOf(kind: MeteringKind): BaseUnit {
+  return readingTypeOf(kind).unit as BaseUnit;
+}
 
 /** The v5 `reading_type` of each series, whatever generation answered. */
 export function readingTypeOf(kind: MeteringKind): ReadingType {
@@ -65,11 +77,21 @@ export function measurementToMeterReading(
   }
   const m = parsed.data;
   const grandeur = pickGrandeur(kind, m.grandeur);
-  const interval_reading: IntervalReading[] = (grandeur?.points ?? []).map((p) =>
-    isLoadCurve(kind)
-      ? { value: p.v, date: p.d, ...withDefined({ interval_length: p.p ?? m.pas, measure_type: p.n }) }
-      : { value: p.v, date: p.d },
-  );
+  const interval_reading: IntervalReading[] = [];
+  if (grandeur) {
+    const scale = valueScaler(grandeur.unite, baseUnitOf(kind));
+    for (const raw of grandeur.points) {
+      const point = Point.safeParse(raw);
+      const value = point.success ? scale(point.data.v) : undefined;
+      if (!point.success || value === undefined) continue;
+      const p = point.data;
+      interval_reading.push(
+        isLoadCurve(kind)
+          ? { value, date: p.d, ...withDefined({ interval_length: p.p ?? m.pas, measure_type: p.n }) }
+          : { value, date: p.d },
+      );
+    }
+  }
   return {
     usage_point_id: m.idPrm && /^\d{14}$/.test(m.idPrm) ? m.idPrm : asked.usagePointId,
     start: m.periode?.dateDebut ?? asked.start,
@@ -192,7 +214,7 @@ export function contractToV5(usagePointId: string, situation: unknown, synthesis
       segment: c.segment,
       subscribed_power: c.subscribed_power ? `${c.subscribed_power.value} ${c.subscribed_power.unit ?? "kVA"}` : undefined,
       last_activation_date: toV5Date(activation ?? c.contract_start),
-      distribution_tariff: c.distribution_tariff,
+      ...distributionTariffFields(c.distribution_tariff),
       offpeak_hours: c === primary && !injection ? toV5OffpeakHours(counting.relais?.plageHeuresCreuses) : undefined,
       contract_type: c.contract_type,
     });

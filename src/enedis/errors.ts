@@ -52,7 +52,9 @@ export function shouldFallBackToLegacy(err: unknown): boolean {
 
 const MESSAGES = {
   consent: "Aucun consentement Enedis valide pour ce point de livraison (absent, révoqué ou expiré) : renouvelez-le depuis le tableau de bord.",
-  owner: "Ce point de livraison n'appartient plus au titulaire qui a donné son consentement.",
+  // Enedis also answers "n'est pas titulaire" (ADAM-DC-0007) for points whose consent simply has to be given again.
+  owner:
+    "Enedis indique que ce point de livraison n'appartient plus au titulaire qui a donné son consentement. Si vous en êtes toujours titulaire, donnez à nouveau votre consentement depuis le tableau de bord : cela suffit souvent à rétablir l'accès.",
   noData: "Enedis n'a aucune donnée pour ce point de livraison sur cette période.",
   noLoadCurve: "Enedis n'a pas de courbe de charge pour ce point (collecte non activée ou refusée).",
   wrongDirection: "Ce point de livraison n'a pas cette série (consommation demandée sur un point de production, ou l'inverse).",
@@ -70,19 +72,43 @@ const MESSAGES = {
 
 interface ErrorFields {
   code?: string;
+  /** Every text field joined, for classification by pattern. */
   text: string;
+  /** The same text fields one by one (a WSO2 "Not Found" must be a whole field, not part of a sentence). */
+  parts: string[];
 }
 
-/** Reads `{error, error_description}` (v5), `{code, message, description}` (2026) or WSO2's `{fault: {...}}`. */
+const TEXT_FIELDS = ["error_description", "message", "description", "libelle"] as const;
+
+/**
+ * Reads every error-body shape Enedis sends: `{error, error_description}` (v5), `{code, message}` (2026),
+ * an array `[{code, message}]` (the swagger's `Erreur`; the first element speaks), `{code, libelle}`
+ * (`comptage_auto`), WSO2's `{fault: {code, message, description}}`, or plain text.
+ */
 export function readErrorFields(body: unknown): ErrorFields {
-  if (!body || typeof body !== "object") return { text: typeof body === "string" ? body : "" };
+  if (Array.isArray(body)) return readErrorFields(body[0]);
+  if (!body || typeof body !== "object") {
+    const text = typeof body === "string" ? body : "";
+    return { text, parts: text ? [text] : [] };
+  }
   const o = body as Record<string, unknown>;
   const inner = o.fault && typeof o.fault === "object" ? (o.fault as Record<string, unknown>) : o;
   const raw = inner.error ?? inner.code;
   const code = typeof raw === "string" || typeof raw === "number" ? String(raw).trim() : undefined;
-  const text = [inner.error_description, inner.message, inner.description].filter((v) => typeof v === "string").join(" ");
+  const parts = TEXT_FIELDS.map((f) => inner[f]).filter((v): v is string => typeof v === "string" && v.trim() !== "");
   // "ADAM_DC_0008" appears next to "ADAM-DC-0008" in Enedis's own swagger.
-  return { code: code ? code.toUpperCase().replace(/_/g, "-") : undefined, text };
+  return { code: code ? code.toUpperCase().replace(/_/g, "-") : undefined, text: parts.join(" "), parts };
+}
+
+/**
+ * WSO2's (Enedis's API gateway) own not-found: the route is not served on this host (e.g. v5 switched off),
+ * as opposed to an Enedis API answering 404 about the data. A field that is "Not Found" (optionally after
+ * the status, or as an HTML page's title), or says "resource is not available".
+ */
+export function isRouteNotServed(body: unknown): boolean {
+  const { parts } = readErrorFields(body);
+  const candidates = parts.flatMap((p) => [p, ...[...p.matchAll(/<(?:title|h1)>([^<]*)</gi)].map((m) => m[1])]);
+  return candidates.some((p) => /^\s*(?:404\s*[-:]?\s*)?not found\.?\s*$/i.test(p) || /resource is not available/i.test(p));
 }
 
 const unavailable = (status: ContentfulStatusCode, message: string, code?: string) =>
@@ -131,18 +157,16 @@ function byCode(code: string | undefined): EnedisUpstreamError | undefined {
   }
 }
 
-/** WSO2 (Enedis's API gateway) answers 9xxxxx codes and bare status reports for its own failures. */
-const isGatewayCode = (code: string | undefined) => code === undefined || /^\d+$/.test(code);
-
 /**
  * Maps one non-2xx Enedis answer. `retryAfter` (seconds) is used for 429s, which the transport has
  * already reported to the global budget. Both generations' codes are disjoint today, so the mapping
  * does not branch on `generation` yet; callers pass it so a future divergence stays local to this file.
+ * Every error carries an `upstreamCode` (Enedis's code, else the HTTP status) for logs and the mirror.
  */
 export function enedisError(status: number, body: unknown, generation: EnedisGeneration, retryAfter?: number): AppError {
   if (status === 401) return new EnedisTokenRejected();
   if (status === 429) {
-    return new EnedisUpstreamError(429, "ENEDIS_BUSY", MESSAGES.busy, false, readErrorFields(body).code, {
+    return new EnedisUpstreamError(429, "ENEDIS_BUSY", MESSAGES.busy, false, readErrorFields(body).code ?? "429", {
       retryAfter: Math.max(1, Math.ceil(retryAfter ?? UNAVAILABLE_RETRY_AFTER_S)),
     });
   }
@@ -151,25 +175,27 @@ export function enedisError(status: number, body: unknown, generation: EnedisGen
   const { code, text } = readErrorFields(body);
   const known = byCode(code);
   if (known) return known;
+  const upstream = code ?? String(status);
 
   if (status === 403) {
-    if (/subscription/i.test(text) || /^9009/.test(code ?? "")) return unavailable(502, MESSAGES.notSubscribed, code);
-    if (/titulaire|holder/i.test(text)) return answer(403, "NOT_OWNER", MESSAGES.owner, code);
+    if (/subscription/i.test(text) || /^9009/.test(code ?? "")) return unavailable(502, MESSAGES.notSubscribed, upstream);
+    if (/titulaire|holder/i.test(text)) return answer(403, "NOT_OWNER", MESSAGES.owner, upstream);
     // Other 403s ("Le client n'est pas autorisé pour le point demandé") are about consent.
-    return answer(403, "CONSENT_REQUIRED", MESSAGES.consent, code);
+    return answer(403, "CONSENT_REQUIRED", MESSAGES.consent, upstream);
   }
   if (status === 404) {
-    // A 404 without an Enedis business code is a route this host does not serve (e.g. v5 switched off).
-    if (isGatewayCode(code) || /^not found$/i.test(text.trim())) return unavailable(502, MESSAGES.failed, code ?? "404");
-    return answer(404, "NO_DATA", MESSAGES.noData, code);
+    // Only WSO2's own not-found means "route not served" (worth asking v5 in auto mode); any other 404 —
+    // coded or not, even with an empty body — is Enedis saying it has nothing for that period.
+    if (isRouteNotServed(body)) return unavailable(502, MESSAGES.failed, upstream);
+    return answer(404, "NO_DATA", MESSAGES.noData, upstream);
   }
   if (status === 400) {
     // invalid_request and uncoded 2026 400s carry the reason only in their text.
     const byText = TEXT_RULES.find(([pattern]) => pattern.test(text));
-    if (byText) return byText[1](code);
+    if (byText) return byText[1](upstream);
   }
   // A request this generation does not accept (swagger mismatch, unexpected 4xx): the other one may.
-  return new EnedisUpstreamError(502, "ENEDIS_REJECTED", MESSAGES.rejected, true, code ?? String(status));
+  return new EnedisUpstreamError(502, "ENEDIS_REJECTED", MESSAGES.rejected, true, upstream);
 }
 
 /** For 400s whose code is generic: Enedis's (English or French) description, first match wins. */
@@ -209,6 +235,11 @@ function parseInstant(value: unknown): number | undefined {
  * else `Retry-After`, else a date in v5's message, else a guess from the quota named (per second or hourly).
  */
 export function throttledUntilMs(body: unknown, headers: Headers, nowMs: number): number {
+  return throttleWindow(body, headers, nowMs).untilMs;
+}
+
+/** Like throttledUntilMs, and whether Enedis stated that time (`stated`) or it is our guess. */
+export function throttleWindow(body: unknown, headers: Headers, nowMs: number): { untilMs: number; stated: boolean } {
   const o = body && typeof body === "object" ? (body as Record<string, unknown>) : {};
   const fault = o.fault && typeof o.fault === "object" ? (o.fault as Record<string, unknown>) : {};
   const { code, text } = readErrorFields(body);
@@ -217,7 +248,7 @@ export function throttledUntilMs(body: unknown, headers: Headers, nowMs: number)
     retryAfter === null ? undefined : /^\d+$/.test(retryAfter.trim()) ? nowMs + Number(retryAfter) * 1000 : Date.parse(retryAfter) || undefined;
   const candidates = [parseInstant(o.nextAccessTime), parseInstant(fault.nextAccessTime), fromRetryAfter, parseInstant(text)];
   const found = candidates.find((ms) => ms !== undefined && ms > nowMs);
-  if (found !== undefined) return Math.min(found, nowMs + MAX_THROTTLE_MS);
-  if (/Q4|hour|heure/i.test(`${code ?? ""} ${text}`)) return nowMs + 60_000;
-  return nowMs + 1_000; // per-second quota (Q3, WSO2 burst control) or unknown: one window
+  if (found !== undefined) return { untilMs: Math.min(found, nowMs + MAX_THROTTLE_MS), stated: true };
+  if (/Q4|hour|heure/i.test(`${code ?? ""} ${text}`)) return { untilMs: nowMs + 60_000, stated: false };
+  return { untilMs: nowMs + 1_000, stated: false }; // per-second quota (Q3, WSO2 burst control) or unknown: one window
 }

@@ -1,8 +1,8 @@
 /**
- * The one way the gateway sends a request to Enedis: API host prefix, a permit from the global budget
- * before every attempt, bounded retries for failures of the line, and 429s turned into ENEDIS_BUSY
- * (after telling the budget when Enedis will take calls again). In simulator mode the request never
- * leaves the worker: it is handed to the simulator app directly.
+ * The one way the gateway sends a request to Enedis: API host prefix, the gateway's User-Agent, a permit
+ * from the global budget before every attempt, bounded retries (RETRY_POLICY), and 429s turned into
+ * ENEDIS_BUSY (after telling the budget when Enedis will take calls again). In simulator mode the request
+ * never leaves the worker: it is handed to the simulator app directly.
  *
  * Nothing here logs a body, a token, a query string or a path (paths and queries carry PDL numbers).
  */
@@ -10,12 +10,38 @@ import { getConfig } from "../config";
 import type { Env } from "../env";
 import { acquireEnedisPermit, reportEnedisThrottle } from "../limits/budget-client";
 import { simulatorApp } from "../simulator/app";
-import { EnedisUpstreamError, UNAVAILABLE_RETRY_AFTER_S, enedisError, throttledUntilMs, type EnedisGeneration } from "./errors";
+import { EnedisUpstreamError, UNAVAILABLE_RETRY_AFTER_S, enedisError, throttleWindow, type EnedisGeneration } from "./errors";
 import type { BudgetScope, EnedisApi, EnedisTransport } from "./types";
+import { ENEDIS_USER_AGENT } from "./user-agent";
 
 export const REQUEST_TIMEOUT_MS = 15_000;
-/** Pause before retry n (1-based): network errors, timeouts and 5xx only. */
-export const RETRY_DELAYS_MS = [200, 800] as const;
+
+/**
+ * When a call to Enedis is tried again (each attempt takes its own budget permit). Exported as data so the
+ * docs cite what the code does.
+ * - 502, 503, 504, no answer, our timeout: transient (WSO2 or a backend restarting); three retries spread
+ *   over ~4 s catch a restart without hammering Enedis. No retry starts once `maxElapsedMs` has passed since
+ *   the first attempt, so a request that keeps failing ends within about 45 s (15 s timeout per attempt).
+ * - 500: Enedis's "technical error", which can last days for one PRM, and the 2026 APIs' answer to a
+ *   request they do not accept: retried once only, then ENEDIS_UNAVAILABLE.
+ * - 429: retried once, only when Enedis states (nextAccessTime, Retry-After, a date in its message) that it
+ *   takes calls again within `maxWaitMs` (the next permit waits for that time); otherwise ENEDIS_BUSY with
+ *   Retry-After.
+ * - any other 4xx (401 included: the caller's token layer renews the token and asks again): never.
+ */
+export const RETRY_POLICY = {
+  transient: { statuses: [502, 503, 504], network: true, timeout: true, delaysMs: [250, 1_000, 3_000], maxElapsedMs: 30_000 },
+  technicalError: { statuses: [500], delaysMs: [1_000] },
+  throttled: { statuses: [429], retries: 1, maxWaitMs: 2_000 },
+} as const;
+
+/** Pause before retry n (1-based) of a transient failure (kept for callers that cite it). */
+export const RETRY_DELAYS_MS = RETRY_POLICY.transient.delaysMs;
+
+/** The pause before the next attempt after `failures` failures of this kind, or undefined: give up. */
+function delayBefore(delays: readonly number[], failures: number): number | undefined {
+  return failures <= delays.length ? delays[failures - 1] : undefined;
+}
 
 /** What the transport needs from the outside world; tests replace any of it. */
 export interface TransportDeps {
@@ -46,17 +72,31 @@ export function createTransport(env: Env, overrides: Partial<TransportDeps> = {}
 
   return async (api, path, init = {}) => {
     const scope = budgetScopeOf(path);
-    for (let attempt = 0; ; attempt++) {
+    const headers = new Headers(init.headers);
+    headers.set("User-Agent", ENEDIS_USER_AGENT);
+    const request = { ...init, headers };
+    const startedAt = deps.now();
+    let transientFailures = 0;
+    let technicalErrors = 0;
+    let throttles = 0;
+    /** Pause before a transient retry, or undefined when the retries (or the time for them) are used up. */
+    const transientDelay = () => {
+      transientFailures++;
+      const delay = delayBefore(RETRY_POLICY.transient.delaysMs, transientFailures);
+      return delay !== undefined && deps.now() - startedAt + delay <= RETRY_POLICY.transient.maxElapsedMs ? delay : undefined;
+    };
+
+    for (;;) {
       await deps.acquirePermit(scope);
-      const retryable = attempt < RETRY_DELAYS_MS.length;
       let response: Response;
       try {
-        response = await deps.send(new Request(urlFor(path), init));
+        response = await deps.send(new Request(urlFor(path), request));
       } catch (err) {
         // Network failure or our 15 s timeout: Enedis never answered.
-        if (retryable) {
+        const delay = transientDelay();
+        if (delay !== undefined) {
           console.warn(`enedis ${api}: no answer (${err instanceof Error ? err.name : "error"}), retrying`);
-          await deps.sleep(RETRY_DELAYS_MS[attempt]);
+          await deps.sleep(delay);
           continue;
         }
         throw new EnedisUpstreamError(503, "ENEDIS_UNAVAILABLE", "Enedis ne répond pas ; réessayez plus tard.", true, "network", {
@@ -67,15 +107,26 @@ export function createTransport(env: Env, overrides: Partial<TransportDeps> = {}
         // Retrying blindly would only be throttled again: the whole gateway waits until Enedis's time.
         const body = await readBody(response);
         const now = deps.now();
-        const until = throttledUntilMs(body, response.headers, now);
+        const { untilMs: until, stated } = throttleWindow(body, response.headers, now);
         console.warn(`enedis ${api}: throttled by Enedis for ${Math.ceil((until - now) / 1000)} s`);
         await deps.reportThrottle(scope, until);
+        // A short wait Enedis itself announced is cheaper than failing the request: the next permit is only
+        // granted after `until`. A guessed time is not enough to spend another call on.
+        if (stated && throttles < RETRY_POLICY.throttled.retries && until - now <= RETRY_POLICY.throttled.maxWaitMs) {
+          throttles++;
+          continue;
+        }
         throw enedisError(429, body, generationOf(path), (until - now) / 1000);
       }
-      if (response.status >= 500 && retryable) {
+      const delay = RETRY_POLICY.transient.statuses.some((s) => s === response.status)
+        ? transientDelay()
+        : response.status === 500
+          ? delayBefore(RETRY_POLICY.technicalError.delaysMs, ++technicalErrors)
+          : undefined;
+      if (delay !== undefined) {
         console.warn(`enedis ${api}: HTTP ${response.status}, retrying`);
         await response.body?.cancel();
-        await deps.sleep(RETRY_DELAYS_MS[attempt]);
+        await deps.sleep(delay);
         continue;
       }
       return response;

@@ -127,8 +127,8 @@ describe("one stable answer whatever the generation", () => {
     const faults = await simulator("/_control/faults", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      // The transport tries three times (two retries) before the fallback.
-      body: JSON.stringify({ api: "mesure_synchrone_auto/v2/consommation_quotidienne", status: 503, count: 3 }),
+      // The transport tries four times (three retries, RETRY_POLICY) before the fallback.
+      body: JSON.stringify({ api: "mesure_synchrone_auto/v2/consommation_quotidienne", status: 503, count: 4 }),
     });
     expect(faults.status).toBe(200);
     const auto = createEnedisClient(envFor("auto"));
@@ -139,7 +139,7 @@ describe("one stable answer whatever the generation", () => {
     await simulator("/_control/faults", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ api: "mesure_synchrone_auto/v2/consommation_quotidienne", status: 503, count: 3 }),
+      body: JSON.stringify({ api: "mesure_synchrone_auto/v2/consommation_quotidienne", status: 503, count: 4 }),
     });
     await expect(createEnedisClient(envFor("new")).meterReading(accessToken, "consumption_daily", SOLAR, start, end)).rejects.toMatchObject({
       code: "ENEDIS_UNAVAILABLE",

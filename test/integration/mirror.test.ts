@@ -189,17 +189,17 @@ describe("mirror: Enedis errors become gateway errors", () => {
 });
 
 describe("Enedis's budget", () => {
-  it("an Enedis 429 becomes ENEDIS_BUSY with Retry-After, is not retried blindly, and costs no quota", async () => {
+  it("an Enedis 429 becomes ENEDIS_BUSY with Retry-After, is retried at most once (after Enedis's stated time), and costs no quota", async () => {
     const b = await household("durand");
     const noCacheUsed = async () => ((await (await b.get("/api/accounts/usage-stats")).json()) as { data: { no_cache_requests: number } }).data.no_cache_requests;
     const usedBefore = await noCacheUsed();
     await call("/simulator/_control/reset", { method: "POST" });
-    await call("/simulator/_control/faults", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ status: 429, count: 1 }) });
+    await call("/simulator/_control/faults", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ status: 429, count: 2 }) });
     const res = await b.get(`/api/enedis/consumption/daily/09200000000002?start=${daysAgo(9)}&end=${daysAgo(8)}&use_cache=false`);
     expect(res.status).toBe(429);
     expect(((await res.json()) as Body).error?.code).toBe("ENEDIS_BUSY");
     expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
-    expect(await simulatorCalls()).toBe(1); // the one call Enedis throttled: no retry behind it
+    expect(await simulatorCalls()).toBe(2); // one retry after Enedis's stated next-access time, no more
     expect(res.headers.get("X-RateLimit-Remaining")).toBe(String(50 - usedBefore));
     expect(await noCacheUsed()).toBe(usedBefore); // refused by Enedis's budget, nothing served: given back
   });

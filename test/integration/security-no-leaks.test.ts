@@ -72,13 +72,14 @@ describe("property 8: nothing leaks in logs or errors", () => {
     secrets.accessToken = [((await login.json()) as { data: { access_token: string } }).data.access_token];
     await read("session", `/api/enedis/consumption/daily/${PDL}?start=${daysAgo(30)}&end=${daysAgo(20)}`, { Cookie: `lg_session=${secrets.session[0]}` });
 
-    // Enedis failing: 500s until the transport gives up, a rejected token (refreshed), then too busy
-    await faults({ status: 500, count: 3 });
+    // Enedis failing: 500s until the transport gives up (a 500 is retried once), a rejected token (refreshed), then
+    // 503s until it gives up (three retries)
+    await faults({ status: 500, count: 2 });
     await read("enedis 500", `/api/enedis/consumption/daily/${PDL}?start=${daysAgo(40)}&end=${daysAgo(35)}`, auth);
     await faults({ status: 401, count: 1 });
     await read("enedis 401", `/api/enedis/consumption/daily/${PDL}?start=${daysAgo(45)}&end=${daysAgo(40)}`, auth);
     secrets.enedisToken.push((await enedisToken())!);
-    await faults({ status: 503, count: 3 });
+    await faults({ status: 503, count: 4 });
     await read("enedis 503 contract", `/api/enedis/address/${PDL}?use_cache=false`, auth);
     // failures of the gateway's own making
     await read("bad dates", `/api/enedis/consumption/daily/${PDL}?start=2026-02-30&end=2026-03-01`, auth);

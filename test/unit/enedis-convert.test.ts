@@ -87,6 +87,59 @@ describe("2026 measurements → v5 meter_reading", () => {
     expect(measurementToMeterReading("consumption_daily", { ...dailyConsumption, etapeMetier: "BEST" }, asked(CONSUMER)).quality).toBe("BEST");
   });
 
+  it("scales prefixed units to v5's base units, exactly", () => {
+    const inKva = { ...maxPower, grandeur: maxPower.grandeur.map((g) => ({ ...g, unite: "kVA", points: [{ v: "4.68", d: "2026-09-29 13:03:35" }, { v: "6.51", d: "2026-09-30 12:50:25" }] })) };
+    expect(measurementToMeterReading("consumption_max_power", inKva, asked(CONSUMER)).interval_reading).toStrictEqual([
+      { value: "4680", date: "2026-09-29 13:03:35" },
+      { value: "6510", date: "2026-09-30 12:50:25" },
+    ]);
+    const inKwh = { ...dailyConsumption, grandeur: dailyConsumption.grandeur.map((g) => ({ ...g, unite: "kWh", points: [{ v: "33.495", d: "2026-09-29" }, { v: "0.0005", d: "2026-09-30" }] })) };
+    expect(measurementToMeterReading("consumption_daily", inKwh, asked(CONSUMER)).interval_reading).toStrictEqual([
+      { value: "33495", date: "2026-09-29" },
+      { value: "0.5", date: "2026-09-30" },
+    ]);
+    const inKw = { ...loadCurveConsumption, grandeur: loadCurveConsumption.grandeur.map((g) => ({ ...g, unite: "kW", points: [{ v: "4.078", d: "2026-09-29 00:30:00", p: "PT30M", n: "B" }] })) };
+    expect(measurementToMeterReading("consumption_load_curve", inKw, asked(CONSUMER)).interval_reading).toStrictEqual([
+      { value: "4078", date: "2026-09-29 00:30:00", interval_length: "PT30M", measure_type: "B" },
+    ]);
+  });
+
+  it("refuses a unit of the wrong dimension or an unknown unit, naming it, rather than publish a wrong number", () => {
+    const withUnit = (unite: string) => ({ ...loadCurveConsumption, grandeur: loadCurveConsumption.grandeur.map((g) => ({ ...g, unite })) });
+    for (const unite of ["Wh", "kWh", "VA", "kvar", "furlongs"]) {
+      let err: unknown;
+      try {
+        measurementToMeterReading("consumption_load_curve", withUnit(unite), asked(CONSUMER));
+      } catch (e) {
+        err = e;
+      }
+      expect(err, unite).toBeInstanceOf(EnedisUpstreamError);
+      expect((err as EnedisUpstreamError).code).toBe("ENEDIS_UNAVAILABLE");
+      expect((err as EnedisUpstreamError).status).toBe(502);
+      expect((err as EnedisUpstreamError).message).toContain(`« ${unite} »`);
+    }
+  });
+
+  it("skips points whose value is null, missing or not a number, keeping the others", () => {
+    const points = [
+      { v: "100", d: "2026-09-29 00:30:00", p: "PT30M", n: "B" },
+      { v: null, d: "2026-09-29 01:00:00", p: "PT30M", n: "B" },
+      { d: "2026-09-29 01:30:00", p: "PT30M" },
+      { v: "", d: "2026-09-29 02:00:00" },
+      { v: "n/a", d: "2026-09-29 02:30:00" },
+      { v: { x: 1 }, d: "2026-09-29 03:00:00" },
+      { v: "200" }, // no date: cannot be placed
+      null,
+      "garbage",
+      { v: 300, d: "2026-09-29 03:30:00", p: "PT30M", n: "B" },
+    ];
+    const body = { ...loadCurveConsumption, grandeur: [{ grandeurMetier: "CONS", grandeurPhysique: "PA", unite: "W", points }] };
+    expect(measurementToMeterReading("consumption_load_curve", body, asked(CONSUMER)).interval_reading).toStrictEqual([
+      { value: "100", date: "2026-09-29 00:30:00", interval_length: "PT30M", measure_type: "B" },
+      { value: "300", date: "2026-09-29 03:30:00", interval_length: "PT30M", measure_type: "B" },
+    ]);
+  });
+
   it("refuses an answer that is not a measurement", () => {
     expect(() => measurementToMeterReading("consumption_daily", { grandeur: "nope" }, asked(CONSUMER))).toThrow(EnedisUpstreamError);
   });
@@ -103,7 +156,8 @@ describe("2026 contract → v5 contract", () => {
               segment: "C5",
               subscribed_power: "12 kVA",
               last_activation_date: "2018-08-31+02:00",
-              distribution_tariff: "Tarif BT<=36kVA Moyenne Utilisation heures pleines heures creuses associées à deux saisons",
+              distribution_tariff: "BTINFMU4",
+              distribution_tariff_label: "Tarif BT<=36kVA Moyenne Utilisation heures pleines heures creuses associées à deux saisons",
               offpeak_hours: "HC (22H30-6H30)",
               contract_type: "Contrat GRD-F",
             },
@@ -120,6 +174,15 @@ describe("2026 contract → v5 contract", () => {
     const [entry] = v5.customer.usage_points;
     expect(entry.contracts).toMatchObject({ segment: "C5", subscribed_power: "12 kVA", last_activation_date: "2014-01-22+01:00", offpeak_hours: "HC (22H30-6H30)" });
     expect(entry.other_contracts).toStrictEqual([{ segment: "P4", last_activation_date: "2024-07-31+02:00", contract_type: "Contrat GRD-A" }]);
+    expect(entry.contracts).toMatchObject({ distribution_tariff: "BTINFMU4", distribution_tariff_label: situationSelfConsumer[0].distribution_tariff });
+  });
+
+  it("keeps an unknown tariff label without inventing a code", () => {
+    const label = "Tarif BT<=36kVA option inconnue";
+    const situation = [{ ...situationConsumer[0], distribution_tariff: label }];
+    const v5 = contractToV5(CONSUMER, situation, synthConsumer) as { customer: { usage_points: Array<{ contracts: Record<string, string> }> } };
+    expect(v5.customer.usage_points[0].contracts.distribution_tariff_label).toBe(label);
+    expect(v5.customer.usage_points[0].contracts).not.toHaveProperty("distribution_tariff");
   });
 
   it("answers without off-peak hours or meter type when comptage_auto gave nothing", () => {

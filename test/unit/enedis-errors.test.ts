@@ -4,7 +4,10 @@ import {
   EnedisTokenRejected,
   EnedisUpstreamError,
   enedisError,
+  isRouteNotServed,
+  readErrorFields,
   shouldFallBackToLegacy,
+  throttleWindow,
   throttledUntilMs,
   type EnedisGeneration,
 } from "../../src/enedis/errors";
@@ -46,6 +49,20 @@ const TABLE: Array<[string, number, unknown, EnedisGeneration, number, string, b
   ["API not subscribed, text only", 403, { message: "Resource forbidden", description: "API Subscription validation failed." }, "dc2026", 502, "ENEDIS_UNAVAILABLE", true],
   ["unknown route (plain text)", 404, "404 Not Found", "v5", 502, "ENEDIS_UNAVAILABLE", true],
   ["unknown route (WSO2)", 404, { code: "404", type: "Status report", message: "Not Found" }, "v5", 502, "ENEDIS_UNAVAILABLE", true],
+  ["unknown route (WSO2 status report)", 404, { code: "404", type: "Status report", message: "Not Found", description: "The requested resource is not available." }, "dc2026", 502, "ENEDIS_UNAVAILABLE", true],
+  ["unknown route (WSO2 fault)", 404, { fault: { code: 900906, message: "No matching resource found for given API Request", description: "The requested resource is not available." } }, "dc2026", 502, "ENEDIS_UNAVAILABLE", true],
+  ["unknown route (array, lower case)", 404, [{ code: "404", message: "not found" }], "dc2026", 502, "ENEDIS_UNAVAILABLE", true],
+  ["unknown route (HTML page)", 404, "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>", "v5", 502, "ENEDIS_UNAVAILABLE", true],
+  ["404 with an empty body: no data", 404, "", "dc2026", 404, "NO_DATA", false],
+  ["404 with an empty object: no data", 404, {}, "dc2026", 404, "NO_DATA", false],
+  ["404 with only a status code: no data", 404, { code: "404" }, "dc2026", 404, "NO_DATA", false],
+  ["404 with an uncoded business text: no data", 404, { message: "Aucune mesure trouvée" }, "dc2026", 404, "NO_DATA", false],
+  ["404 whose sentence mentions not found: no data", 404, g26("SGT500", "PRM not found for this period"), "dc2026", 404, "NO_DATA", false],
+  ["2026 no data in an array", 404, [g26("no_data_found", "Pas de mesure")], "dc2026", 404, "NO_DATA", false],
+  ["comptage_auto {code, libelle}", 403, { code: "ADAM-DC-0008", libelle: "Pas de consentement" }, "dc2026", 403, "CONSENT_REQUIRED", false],
+  ["comptage_auto 404 {code, libelle}", 404, { code: "SGT4D4", libelle: "Situation comptage non existante" }, "dc2026", 404, "NO_DATA", false],
+  ["before meter activation, array body", 400, [g26("ADAM-ERR0123", "Période antérieure à la mise en service")], "dc2026", 400, "DATE_TOO_OLD", false],
+  ["not subscribed in a WSO2 fault", 403, { fault: { code: "900908", message: "Resource forbidden", description: "API Subscription validation failed." } }, "dc2026", 502, "ENEDIS_UNAVAILABLE", true],
   ["2026 swagger mismatch", 500, g26("500", "Problème technique dans l'interrogation du SI coeur"), "dc2026", 502, "ENEDIS_UNAVAILABLE", true],
   ["v5 technical error", 500, v5("ADAM-DC-0500"), "v5", 502, "ENEDIS_UNAVAILABLE", true],
   ["Enedis down", 503, v5("Service Unavailable"), "v5", 503, "ENEDIS_UNAVAILABLE", true],
@@ -88,6 +105,23 @@ describe("enedisError", () => {
     expect(enedisError(503, {}, "v5").extra.retryAfter).toBeGreaterThan(0);
   });
 
+  it("keeps an upstream code on every error (Enedis's code, else the HTTP status)", () => {
+    for (const [what, status, body, generation] of TABLE) {
+      const err = enedisError(status, body, generation) as EnedisUpstreamError;
+      expect(err.upstreamCode, what).toMatch(/\S/);
+    }
+    expect((enedisError(404, "", "dc2026") as EnedisUpstreamError).upstreamCode).toBe("404");
+    expect((enedisError(400, [g26("ADAM-ERR0123")], "dc2026") as EnedisUpstreamError).upstreamCode).toBe("ADAM-ERR0123");
+    expect((enedisError(403, { message: "forbidden" }, "dc2026") as EnedisUpstreamError).upstreamCode).toBe("403");
+    expect((enedisError(429, "", "dc2026") as EnedisUpstreamError).upstreamCode).toBe("429");
+  });
+
+  it("tells a NOT_OWNER household that consenting again may fix it", () => {
+    const err = enedisError(403, g26("ADAM-DC-0007", "Le client n'est pas titulaire du point demandé"), "dc2026");
+    expect(err.code).toBe("NOT_OWNER");
+    expect(err.message).toMatch(/consentement depuis le tableau de bord/);
+  });
+
   it("keeps Enedis's code for logs, not in the message", () => {
     const err = enedisError(403, v5("ADAM-DC-0008"), "v5") as EnedisUpstreamError;
     expect(err.upstreamCode).toBe("ADAM-DC-0008");
@@ -97,6 +131,48 @@ describe("enedisError", () => {
   it("does not fall back on errors that are not Enedis's", () => {
     expect(shouldFallBackToLegacy(new Error("boom"))).toBe(false);
     expect(shouldFallBackToLegacy(undefined)).toBe(false);
+  });
+});
+
+describe("readErrorFields", () => {
+  // [shape, body, code, text]
+  const SHAPES: Array<[string, unknown, string | undefined, string]> = [
+    ["2026 {code, message}", { code: "ADAM-ERR0123", message: "avant la mise en service" }, "ADAM-ERR0123", "avant la mise en service"],
+    ["v5 {error, error_description}", { error: "ADAM_DC_0008", error_description: "No consent", error_uri: "" }, "ADAM-DC-0008", "No consent"],
+    ["array [{code, message}]: the first element", [{ code: "no_data_found", message: "vide" }, { code: "other", message: "x" }], "NO-DATA-FOUND", "vide"],
+    ["empty array", [], undefined, ""],
+    ["comptage_auto {code, libelle}", { code: "SGT4D4", libelle: "Situation comptage non existante" }, "SGT4D4", "Situation comptage non existante"],
+    ["WSO2 fault", { fault: { code: 900908, message: "Resource forbidden", description: "API Subscription validation failed." } }, "900908", "Resource forbidden API Subscription validation failed."],
+    ["plain text", "Service Unavailable", undefined, "Service Unavailable"],
+    ["nothing", null, undefined, ""],
+  ];
+  it.each(SHAPES)("%s", (_shape, body, code, text) => {
+    const fields = readErrorFields(body);
+    expect(fields.code).toBe(code);
+    expect(fields.text).toBe(text);
+  });
+});
+
+describe("isRouteNotServed", () => {
+  it("recognises WSO2's own not-found in every shape, whatever the case", () => {
+    for (const body of [
+      "Not Found",
+      "404 Not Found",
+      "not found.",
+      { message: "NOT FOUND" },
+      { code: "404", type: "Status report", message: "Not Found", description: "The requested resource is not available." },
+      { fault: { code: 900906, message: "No matching resource found", description: "The requested resource is not available." } },
+      [{ code: "404", message: "Not Found" }],
+      { code: "404", libelle: "Resource is not available" },
+      "<html><head><title>404 Not Found</title></head></html>",
+    ]) {
+      expect(isRouteNotServed(body), JSON.stringify(body)).toBe(true);
+    }
+  });
+  it("does not take a business answer for one", () => {
+    for (const body of ["", {}, { code: "no_data_found" }, { code: "404" }, { message: "PRM not found for this period" }, [{ code: "SGT4D4", message: "Point non trouvé" }], "Aucune donnée"]) {
+      expect(isRouteNotServed(body), JSON.stringify(body)).toBe(false);
+    }
   });
 });
 
@@ -121,6 +197,9 @@ describe("throttledUntilMs", () => {
     expect(throttledUntilMs(v5("Quota Q3 reached", "Too many requests"), none, now)).toBe(now + 1000);
     expect(throttledUntilMs(v5("Quota Q4 reached", "hourly quota exceeded"), none, now)).toBe(now + 60_000);
     expect(throttledUntilMs({ nextAccessTime: "2026-Oct-09 12:00:00+0000 UTC" }, none, now)).toBe(now + 3_600_000);
+    // Only a time Enedis gave counts as stated.
+    expect(throttleWindow(v5("Quota Q3 reached", "Too many requests"), none, now)).toEqual({ untilMs: now + 1000, stated: false });
+    expect(throttleWindow({ nextAccessTime: "2026-Oct-01 12:00:01+0000 UTC" }, none, now)).toEqual({ untilMs: now + 1000, stated: true });
     // A time already past is ignored.
     expect(throttledUntilMs({ nextAccessTime: "2026-Oct-01 11:00:00+0000 UTC" }, none, now)).toBe(now + 1000);
   });
