@@ -25,6 +25,13 @@ export const V5_CUSTOMER_PATHS: Record<CustomerKind, string> = {
   contact: "/customers_cd/v5/contact_data",
 };
 
+const V5Reading = z.object({
+  value: z.union([z.string().regex(/^-?\d+(\.\d+)?$/), z.number()]).transform(String),
+  date: z.string(),
+  interval_length: z.string().optional(),
+  measure_type: z.string().optional(),
+});
+
 const V5MeterReading = z.object({
   meter_reading: z.object({
     usage_point_id: z.string(),
@@ -37,16 +44,15 @@ const V5MeterReading = z.object({
       aggregate: z.string().default(""),
       measuring_period: z.string().optional(),
     }),
+    // Each reading on its own: one without a usable value (null, missing) is that interval missing, never a
+    // reason to fail the whole answer.
     interval_reading: z
-      .array(
-        z.object({
-          value: z.union([z.string(), z.number()]).transform(String),
-          date: z.string(),
-          interval_length: z.string().optional(),
-          measure_type: z.string().optional(),
-        }),
-      )
-      .default([]),
+      .array(z.unknown())
+      .default([])
+      .transform((readings) => readings.flatMap((r) => {
+        const parsed = V5Reading.safeParse(r);
+        return parsed.success ? [parsed.data] : [];
+      })),
   }),
 });
 

@@ -106,6 +106,19 @@ describe("v5 adapter", () => {
     expect(calls[0].path).toBe(`/metering_data_clc/v5/consumption_load_curve?usage_point_id=${PRM}&start=2026-09-29&end=2026-10-01`);
   });
 
+  it("skips readings without a usable value (null, missing, not a number) instead of failing the whole answer", async () => {
+    const [first, second, third, ...rest] = v5LoadCurve.meter_reading.interval_reading;
+    const answer = {
+      meter_reading: {
+        ...v5LoadCurve.meter_reading,
+        interval_reading: [first, { ...second, value: null }, { date: third.date, interval_length: "PT30M" }, { ...rest[0], value: "n/a" }, ...rest.slice(1)],
+      },
+    };
+    const { transport } = scripted({ "/metering_data_clc/v5/consumption_load_curve": [200, answer] });
+    const reading = await createV5Client(transport, credentials).meterReading("tok", "consumption_load_curve", PRM, "2026-09-29", "2026-10-01");
+    expect(reading.interval_reading).toStrictEqual([first, ...rest.slice(1)]);
+  });
+
   it("uses the real production paths, not the copied swagger's", async () => {
     const { calls, transport } = scripted({ "/metering_data_": [200, { meter_reading: { ...v5LoadCurve.meter_reading, interval_reading: [] } }] });
     const client = createV5Client(transport, credentials);
