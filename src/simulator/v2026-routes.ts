@@ -9,11 +9,12 @@ import { addDays } from "./calendar";
 import { checkAccess } from "./access";
 import { type ConsentRow, findConsent } from "./consents";
 import { donneesGenerales, situationComptage, situationContrat, synthContrat } from "./customer-data";
-import { type EnedisFailure, invalidRequest, noConsent, swaggerMismatch } from "./errors";
+import { apiNotSubscribed, type EnedisFailure, invalidRequest, noConsent, swaggerMismatch } from "./errors";
 import { enedisCall, sendFailure, type SimulatorEnv } from "./guard";
-import { findUsagePoint, type SimulatedHousehold, type SimulatedUsagePoint } from "./households";
+import { findHousehold, findUsagePoint, type SimulatedHousehold, type SimulatedUsagePoint } from "./households";
 import { meteringAnswer } from "./metering";
 import { isUsagePointId, type MeteringSeries } from "./rules";
+import { type ConsentTiming, simulatorThrottle } from "./throttle";
 
 export const v2026Routes = new Hono<SimulatorEnv>();
 
@@ -55,6 +56,8 @@ for (const [api, shape] of CONTRACT_APIS) {
   v2026Routes.get(`/${api}/v1/:prm`, enedisCall("2026", path, api), async (c) => {
     const prm = c.req.param("prm");
     if (!isUsagePointId(prm)) return sendFailure(c, badPrm);
+    // WSO2 refuses an API the application has not subscribed to before Enedis looks at any consent.
+    if (api === "comptage_auto" && findUsagePoint(prm)?.household.comptageUnsubscribed) return c.json(apiNotSubscribed().body, 403);
     const access = await checkAccess(c.env, "2026", c.var.clientId, prm, c.var.nowMs);
     if (!access.ok) return sendFailure(c, access.failure);
     return c.json(shape(access.household, access.point));
@@ -78,9 +81,29 @@ const SubscribedServicesRequest = z.object({
   page: z.number().int().optional(),
 });
 
-/** One ACCES service per consented PRM; a revoked or expired consent shows its services TERMINE. */
-function servicesOf(consent: ConsentRow, nowMs: number) {
-  const ended = consent.revoked || consent.expiresAt <= new Date(nowMs).toISOString();
+/** Services per page of `POST /subscribed_services/v1`; `page` counts from 1. */
+export const SERVICES_PAGE_SIZE = 10;
+
+type ServiceState = "hidden" | "DEMANDE" | "ACTIF" | "TERMINE";
+
+/**
+ * Where a consent's services stand at `nowMs`. A revoked or expired consent's are TERMINE. A household that
+ * is `servicesListedLate` sees them unlisted for `hiddenMs` after the consent, then DEMANDE for `demandeMs`.
+ */
+export function serviceState(consent: ConsentRow, listedLate: boolean, timing: ConsentTiming, nowMs: number): ServiceState {
+  if (consent.revoked || consent.expiresAt <= new Date(nowMs).toISOString()) return "TERMINE";
+  if (!listedLate) return "ACTIF";
+  const age = nowMs - Date.parse(consent.createdAt);
+  if (age < timing.hiddenMs) return "hidden";
+  return age < timing.hiddenMs + timing.demandeMs ? "DEMANDE" : "ACTIF";
+}
+
+const ETAT_LIBELLE = { DEMANDE: "Demandé", ACTIF: "Actif", TERMINE: "Terminé" } as const;
+
+/** One ACCES service per consented PRM (each share covers one PRM), in the consent's order. */
+function servicesOf(consent: ConsentRow, timing: ConsentTiming, nowMs: number) {
+  const state = serviceState(consent, Boolean(findHousehold(consent.householdId)?.servicesListedLate), timing, nowMs);
+  if (state === "hidden") return [];
   const start = consent.createdAt.slice(0, 10);
   const end = consent.revoked ? new Date(nowMs).toISOString().slice(0, 10) : consent.expiresAt.slice(0, 10);
   return consent.usagePointIds.split(",").flatMap((pointId, index) => {
@@ -95,8 +118,8 @@ function servicesOf(consent: ConsentRow, nowMs: number) {
         serviceType: "ACCES",
         dateDebut: start,
         dateFin: end < start ? addDays(start, 1) : end,
-        etatCode: ended ? "TERMINE" : "ACTIF",
-        etatLibelle: ended ? "Terminé" : "Actif",
+        etatCode: state,
+        etatLibelle: ETAT_LIBELLE[state],
         pointId,
         mesuresCorrigees: false,
         espaceDynamique: false,
@@ -119,9 +142,12 @@ for (const path of [SUBSCRIBED, `${SUBSCRIBED}/`]) {
     // Looked up whatever its state, so that a revoked consent lists TERMINE services (filtered out by default).
     const consent = await findConsent(c.env, c.var.clientId, String(request.autorisationId));
     if (!consent) return sendFailure(c, noConsent("2026"));
+    const page = request.page ?? 1;
+    if (page < 1) return sendFailure(c, invalidRequest("2026", "", "Le numéro de page commence à 1"));
     const etats = request.etatCode ?? ["ACTIF", "DEMANDE"];
     const type = request.serviceType ?? "ACCES";
-    const services = servicesOf(consent, c.var.nowMs).filter(
+    const { consentTiming } = await simulatorThrottle(c.env).levers();
+    const services = servicesOf(consent, consentTiming, c.var.nowMs).filter(
       (s) =>
         etats.includes(s.etatCode as (typeof etats)[number]) &&
         s.serviceCode === type &&
@@ -130,6 +156,8 @@ for (const path of [SUBSCRIBED, `${SUBSCRIBED}/`]) {
         (request.injection !== true || s.injection),
     );
     if (request.comptage) return c.json({ nbTotalServices: services.length });
-    return c.json({ nbTotalServices: services.length, serviceSouscrit: services });
+    // A page past the end still answers the total, with an empty list.
+    const slice = services.slice((page - 1) * SERVICES_PAGE_SIZE, page * SERVICES_PAGE_SIZE);
+    return c.json({ nbTotalServices: services.length, serviceSouscrit: slice });
   });
 }
