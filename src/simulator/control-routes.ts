@@ -97,6 +97,19 @@ controlRoutes.post("/technical-error", async (c) => {
   return c.json({ usage_point_id, until: new Date(untilMs).toISOString() });
 });
 
+controlRoutes.get("/levers", async (c) => {
+  const throttle = simulatorThrottle(c.env);
+  const [levers, spells] = await Promise.all([throttle.levers(), throttle.technicalErrors()]);
+  const technical = Object.fromEntries(
+    Object.entries(spells).map(([prm, s]) => [prm, s.remaining !== undefined ? { remaining: s.remaining } : { until: new Date(s.untilMs!).toISOString() }]),
+  );
+  return c.json({
+    error_shape: levers.errorShape,
+    consent_timing: { hidden_ms: levers.consentTiming.hiddenMs, demande_ms: levers.consentTiming.demandeMs },
+    technical_errors: technical,
+  });
+});
+
 controlRoutes.get("/stats", async (c) => c.json(await simulatorThrottle(c.env).stats()));
 
 controlRoutes.post("/reset", async (c) => {

@@ -143,6 +143,13 @@ export class SimulatorThrottle extends DurableObject<Env> {
     this.kv.put("technical", spells);
   }
 
+  /** PRMs currently failing with `technical_error` (expired spells left out). */
+  technicalErrors(): Record<string, TechnicalErrorSpell> {
+    const now = Date.now();
+    const spells = this.kv.get<Record<string, TechnicalErrorSpell>>("technical") ?? {};
+    return Object.fromEntries(Object.entries(spells).filter(([, s]) => s.remaining !== undefined || (s.untilMs ?? 0) > now));
+  }
+
   levers(): SimulatorLevers {
     return this.kv.get<SimulatorLevers>("levers") ?? { errorShape: "default", consentTiming: DEFAULT_CONSENT_TIMING };
   }
