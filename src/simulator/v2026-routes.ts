@@ -1,20 +1,20 @@
 /**
  * Data Connect 2026 APIs: mesure_synchrone_auto v2, the four contract APIs (PRM in the path) and
- * subscribed_services (the v2 consent's discovery). A request that does not match the swagger
+ * subscribed_services (the v2 consent's discovery, paged). A request that does not match the swagger
  * (missing parameter, PRM in the query) gets a 500, as Enedis's gateway answers.
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { addDays } from "./calendar";
 import { checkAccess } from "./access";
-import { type ConsentRow, findConsent } from "./consents";
+import { findConsent } from "./consents";
 import { donneesGenerales, situationComptage, situationContrat, synthContrat } from "./customer-data";
 import { apiNotSubscribed, type EnedisFailure, invalidRequest, noConsent, swaggerMismatch } from "./errors";
 import { enedisCall, sendFailure, type SimulatorEnv } from "./guard";
-import { findHousehold, findUsagePoint, type SimulatedHousehold, type SimulatedUsagePoint } from "./households";
+import { findUsagePoint, type SimulatedHousehold, type SimulatedUsagePoint } from "./households";
 import { meteringAnswer } from "./metering";
 import { isUsagePointId, type MeteringSeries } from "./rules";
-import { type ConsentTiming, simulatorThrottle } from "./throttle";
+import { SERVICES_PAGE_SIZE, servicesOf } from "./subscribed-services";
+import { simulatorThrottle } from "./throttle";
 
 export const v2026Routes = new Hono<SimulatorEnv>();
 
@@ -80,55 +80,6 @@ const SubscribedServicesRequest = z.object({
   injection: z.boolean().optional(),
   page: z.number().int().optional(),
 });
-
-/** Services per page of `POST /subscribed_services/v1`; `page` counts from 1. */
-export const SERVICES_PAGE_SIZE = 10;
-
-type ServiceState = "hidden" | "DEMANDE" | "ACTIF" | "TERMINE";
-
-/**
- * Where a consent's services stand at `nowMs`. A revoked or expired consent's are TERMINE. A household that
- * is `servicesListedLate` sees them unlisted for `hiddenMs` after the consent, then DEMANDE for `demandeMs`.
- */
-export function serviceState(consent: ConsentRow, listedLate: boolean, timing: ConsentTiming, nowMs: number): ServiceState {
-  if (consent.revoked || consent.expiresAt <= new Date(nowMs).toISOString()) return "TERMINE";
-  if (!listedLate) return "ACTIF";
-  const age = nowMs - Date.parse(consent.createdAt);
-  if (age < timing.hiddenMs) return "hidden";
-  return age < timing.hiddenMs + timing.demandeMs ? "DEMANDE" : "ACTIF";
-}
-
-const ETAT_LIBELLE = { DEMANDE: "Demandé", ACTIF: "Actif", TERMINE: "Terminé" } as const;
-
-/** One ACCES service per consented PRM (each share covers one PRM), in the consent's order. */
-function servicesOf(consent: ConsentRow, timing: ConsentTiming, nowMs: number) {
-  const state = serviceState(consent, Boolean(findHousehold(consent.householdId)?.servicesListedLate), timing, nowMs);
-  if (state === "hidden") return [];
-  const start = consent.createdAt.slice(0, 10);
-  const end = consent.revoked ? new Date(nowMs).toISOString().slice(0, 10) : consent.expiresAt.slice(0, 10);
-  return consent.usagePointIds.split(",").flatMap((pointId, index) => {
-    const point = findUsagePoint(pointId)?.point;
-    if (!point) return [];
-    return [
-      {
-        id: `${consent.id}${String(index + 1).padStart(2, "0")}`,
-        injection: Boolean(point.solarPeakW),
-        soutirage: Boolean(point.consumption),
-        serviceCode: "ACCES",
-        serviceType: "ACCES",
-        dateDebut: start,
-        dateFin: end < start ? addDays(start, 1) : end,
-        etatCode: state,
-        etatLibelle: ETAT_LIBELLE[state],
-        pointId,
-        mesuresCorrigees: false,
-        espaceDynamique: false,
-        publicationDonnees: false,
-        autorisation: { autorisationId: Number(consent.id), autorisationLibelle: "Autorisation Data Connect", autorisationType: "EXPLICITE" },
-      },
-    ];
-  });
-}
 
 const SUBSCRIBED = "/subscribed_services/v1";
 for (const path of [SUBSCRIBED, `${SUBSCRIBED}/`]) {

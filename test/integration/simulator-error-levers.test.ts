@@ -2,7 +2,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
 import { addDays, addMonths } from "../../src/simulator/calendar";
-import { bearer, daysAgo, getToken, giveConsent, paced, sim, today } from "./simulator-helpers";
+import { bearer, daysAgo, direct, getToken, giveConsent, paced, sim, today } from "./simulator-helpers";
 
 const MARTIN = "09100000000001";
 const DURAND = "09200000000001";
@@ -70,6 +70,17 @@ describe("error-shape lever", () => {
     const unauthorized = await paced(`/mesure_synchrone_auto/v2/consommation_quotidienne?pointId=${MARTIN}&dateDebut=${daysAgo(3)}&dateFin=${daysAgo(2)}`);
     expect(unauthorized.status).toBe(401);
     expect(await unauthorized.json()).toMatchObject({ code: "900901" });
+  });
+
+  it("leaves WSO2's 404 for an unknown route as it is (through the worker and in-process)", async () => {
+    await control("error-shape", { shape: "libelle" });
+    for (const path of ["/mesure_synchrone_auto/v3/consommation_quotidienne", "/no_such_api/v1/09100000000001"]) {
+      for (const send of [sim, direct]) {
+        const res = await send(path, bearer(token));
+        expect(res.status).toBe(404);
+        expect(await res.json()).toEqual({ code: "404", type: "Status report", message: "Not Found", description: "The requested resource is not available." });
+      }
+    }
   });
 
   it("refuses an unknown shape; reset goes back to default", async () => {

@@ -7,7 +7,7 @@ import { findHousehold, findUsagePoint } from "../../src/simulator/households";
 import { body2026, readingsFor } from "../../src/simulator/metering";
 import { curveGapsOfDay, isNullDailyDay, isWithheldDay } from "../../src/simulator/quirks";
 import { publishedDays } from "../../src/simulator/rules";
-import { serviceState } from "../../src/simulator/v2026-routes";
+import { serviceState } from "../../src/simulator/subscribed-services";
 
 const moreau = findUsagePoint("09700000000001")!.point;
 const martin = findUsagePoint("09100000000001")!.point;
