@@ -32,7 +32,10 @@ simulatorApp.route("/", v2026Routes);
 simulatorApp.route("/_control", controlRoutes);
 
 // Like Enedis's gateway: an unknown resource is a JSON 404, an unexpected failure a technical 500 without details.
-simulatorApp.notFound((c) => c.json({ code: "404", type: "Status report", message: "Not Found", description: "The requested resource is not available." }, 404));
+const WSO2_NOT_FOUND = { code: "404", type: "Status report", message: "Not Found", description: "The requested resource is not available." };
+// Also as a last route: mounted under /simulator, the worker's own notFound (an HTML page) would answer otherwise.
+simulatorApp.all("*", (c) => c.json(WSO2_NOT_FOUND, 404));
+simulatorApp.notFound((c) => c.json(WSO2_NOT_FOUND, 404));
 simulatorApp.onError((err, c) => {
   console.error("simulator: unexpected error", err instanceof Error ? err.name : "unknown");
   const failure = technicalError("v5");

@@ -7,7 +7,7 @@
 import { Hono, type Context } from "hono";
 import { getConfig } from "../config";
 import { checkAuthorizeQuery } from "./authorize-params";
-import { newAutorisationId, newConsentCode, recordConsent } from "./consents";
+import { autorisationIdFor, newConsentCode, recordConsent } from "./consents";
 import type { SimulatorEnv } from "./guard";
 import { findHousehold, SIMULATED_HOUSEHOLDS } from "./households";
 import { ConsentPage, ErrorPage, renderDocument } from "./pages";
@@ -57,7 +57,7 @@ for (const version of VERSIONS) {
     if (!household) return errorPage(c, "choisissez un foyer de test");
 
     const usagePointIds = household.usagePoints.map((p) => p.id);
-    const id = version === "v1" ? newConsentCode() : newAutorisationId();
+    const id = version === "v1" ? newConsentCode() : await autorisationIdFor(config.appSecret, config.clientId, household.id);
     await recordConsent(c.env, { id, clientId: config.clientId, householdId: household.id, usagePointIds, createdAt: now, expiresAt: check.expiresAt });
     return version === "v1"
       ? redirectTo(c, { code: id, state, usage_point_id: usagePointIds.join(",") })

@@ -11,29 +11,43 @@ export type ConsentRow = typeof simulatorConsents.$inferSelect;
 
 const db = (env: Env) => drizzle(env.DB);
 
-const randomDigits = (length: number) => Array.from(crypto.getRandomValues(new Uint8Array(length)), (b) => String(b % 10)).join("");
-
 /** v1 `code`: opaque, like Enedis's. */
 export const newConsentCode = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 
-/** v2 `autorisation_id`: the swagger types it as an int64, so digits only (no leading zero). */
-export const newAutorisationId = () => `${1 + (crypto.getRandomValues(new Uint8Array(1))[0] % 9)}${randomDigits(11)}`;
+const encoder = new TextEncoder();
 
+/**
+ * v2 `autorisation_id`: Enedis gives one holder the same id for one application, consent after consent.
+ * Derived from HMAC-SHA-256(APP_SECRET, purpose|client_id|household): stable, yet not guessable from the
+ * household's name. 12 digits, no leading zero: an int64 in the swagger, and still exact as a JSON number.
+ */
+export async function autorisationIdFor(appSecret: string, clientId: string, householdId: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", encoder.encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`linky-gateway/simulator/autorisation-id|${clientId}|${householdId}`)));
+  const n = mac.slice(0, 8).reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+  return String(100_000_000_000n + (n % 900_000_000_000n));
+}
+
+/**
+ * Records a consent. A v2 consent given again by the same household keeps its `autorisation_id`: the row is
+ * renewed (new dates, its points, no longer revoked) rather than duplicated.
+ */
 export async function recordConsent(
   env: Env,
   consent: { id: string; clientId: string; householdId: string; usagePointIds: string[]; createdAt: Date; expiresAt: Date },
 ): Promise<void> {
+  const fields = {
+    clientId: consent.clientId,
+    householdId: consent.householdId,
+    usagePointIds: consent.usagePointIds.join(","),
+    createdAt: consent.createdAt.toISOString(),
+    expiresAt: consent.expiresAt.toISOString(),
+    revoked: false,
+  };
   await db(env)
     .insert(simulatorConsents)
-    .values({
-      id: consent.id,
-      clientId: consent.clientId,
-      householdId: consent.householdId,
-      usagePointIds: consent.usagePointIds.join(","),
-      createdAt: consent.createdAt.toISOString(),
-      expiresAt: consent.expiresAt.toISOString(),
-      revoked: false,
-    });
+    .values({ id: consent.id, ...fields })
+    .onConflictDoUpdate({ target: simulatorConsents.id, set: fields });
 }
 
 const covers = (row: ConsentRow, usagePointId: string) => row.usagePointIds.split(",").includes(usagePointId);

@@ -70,6 +70,17 @@ export const unauthorized = (gen: Generation) =>
 export const technicalError = (gen: Generation) =>
   gen === "v5" ? v5(500, "ADAM-DC-0500", "Technical error, please retry later") : g26(500, "500", "Problème technique dans l'interrogation du SI coeur");
 
+/**
+ * 500 `technical_error`: what real production PRMs answer for hours or days (`/_control/technical-error`),
+ * unlike the one-off 500 of a queued fault.
+ */
+export const lastingTechnicalError = (gen: Generation) =>
+  gen === "v5" ? v5(500, "technical_error", "Technical error, the request could not be processed") : g26(500, "technical_error", "Erreur technique");
+
+/** 403 from WSO2 when the application has no subscription to that API (body as fixtures/enedis_2026/erreur_comptage_non_souscrit.json). */
+export const apiNotSubscribed = (): EnedisFailure =>
+  g26(403, "900908", "Resource forbidden ", { description: "User is NOT authorized to access the Resource. API Subscription validation failed." });
+
 export const serviceUnavailable = (gen: Generation) =>
   gen === "v5" ? v5(503, "Service Unavailable", "The service is temporarily unavailable, please retry later") : g26(503, "503", "Service indisponible");
 

@@ -45,6 +45,12 @@ export interface SimulatedUsagePoint {
   /** Production start for producers, `YYYY-MM-DD`. */
   productionActivationDate?: string;
   address: SimulatedAddress;
+  /** 2026 measurements in prefixed units (kWh, kW, kVA with decimals), as some 2026 answers come; v5 stays in Wh/W/VA. */
+  prefixedUnits?: boolean;
+  /** Imperfect data: one 2026 load-curve point a day with `v` null and one without `v`, some daily `v` null, a few days never published (quirks.ts). */
+  gappyReadings?: boolean;
+  /** Paris hour from which yesterday is published (default 8). */
+  publicationHour?: number;
 }
 
 export interface SimulatedHousehold {
@@ -58,12 +64,42 @@ export interface SimulatedHousehold {
   phone: string;
   /** The household no longer holds these points: consent works, data calls answer 403 ADAM-DC-0007. */
   movedOut?: boolean;
+  /** v2 consent: its services are not listed at all for a while, then DEMANDE, then ACTIF (timing lever in the throttle DO). */
+  servicesListedLate?: boolean;
+  /** The application has no `comptage_auto` subscription for these points: that API answers 403 `900908` (WSO2). */
+  comptageUnsubscribed?: boolean;
   description: string;
   usagePoints: SimulatedUsagePoint[];
 }
 
+import { addMonths, parisDay } from "./calendar";
+
 const HP_HC_LABEL = "Tarif BT<=36kVA Moyenne Utilisation heures pleines heures creuses associées à deux saisons";
 const BASE_LABEL = "Tarif BT<=36kVA Courte Utilisation sans différenciation temporelle";
+
+/** Flat `n` (1–12) of the Garnier building in Lyon: sizes, heating and tariffs vary from flat to flat, deterministically. */
+function garnierFlat(n: number): SimulatedUsagePoint {
+  const studio = n % 4 === 1;
+  const electricHeating = n % 3 !== 0;
+  const offpeak = n % 5 !== 2;
+  return {
+    id: `096000000000${String(n).padStart(2, "0")}`,
+    label: `Appartement ${n}${studio ? " (studio)" : ""}`,
+    consumption: {
+      standbyW: 60 + ((n * 17) % 90),
+      activityW: studio ? 350 + n * 10 : 550 + ((n * 53) % 400),
+      heatingW: electricHeating ? (studio ? 700 : 1100 + ((n * 131) % 900)) : 0,
+      waterHeaterW: offpeak ? 1200 + ((n * 97) % 800) : 0,
+    },
+    loadCurveActivated: n % 6 !== 0,
+    subscribedPowerKva: studio ? 3 : electricHeating ? 9 : 6,
+    ...(offpeak ? { offpeakHours: n % 2 === 0 ? "HC (22H30-6H30)" : "HC (23H00-7H00)" } : {}),
+    tariffCode: offpeak ? "BTINFMU4" : "BTINFCUST",
+    tariffLabel: offpeak ? HP_HC_LABEL : BASE_LABEL,
+    activationDate: `201${n % 10}-0${1 + (n % 9)}-1${n % 10}`,
+    address: { street: `8 rue de la République, appartement ${n}`, postalCode: "69002", city: "Lyon", inseeCode: "69382", latitude: "45.7640", longitude: "4.8357" },
+  };
+}
 
 export const SIMULATED_HOUSEHOLDS: readonly SimulatedHousehold[] = [
   {
@@ -196,6 +232,97 @@ export const SIMULATED_HOUSEHOLDS: readonly SimulatedHousehold[] = [
         tariffLabel: BASE_LABEL,
         activationDate: "2018-04-09",
         address: { street: "18 rue Nationale", postalCode: "37000", city: "Tours", inseeCode: "37261", latitude: "47.3941", longitude: "0.6848" },
+      },
+    ],
+  },
+  {
+    id: "garnier",
+    customerId: "1000000006",
+    title: "M.",
+    firstname: "Henri",
+    lastname: "Garnier",
+    email: "henri.garnier@example.test",
+    phone: "0655667788",
+    servicesListedLate: true,
+    description: "Propriétaire d'un immeuble de 12 appartements : 12 points (2 pages de services), d'abord invisibles puis « DEMANDE ».",
+    usagePoints: Array.from({ length: 12 }, (_, i) => garnierFlat(i + 1)),
+  },
+  {
+    id: "moreau",
+    customerId: "1000000007",
+    title: "Mme",
+    firstname: "Julie",
+    lastname: "Moreau",
+    email: "julie.moreau@example.test",
+    phone: "0666778899",
+    description: "Données imparfaites : unités kWh/kW/kVA, valeurs nulles ou absentes, veille publiée à 14 h, quelques jours manquants.",
+    usagePoints: [
+      {
+        id: "09700000000001",
+        label: "Maison",
+        consumption: { standbyW: 160, activityW: 950, heatingW: 1800, waterHeaterW: 2000 },
+        loadCurveActivated: true,
+        subscribedPowerKva: 9,
+        offpeakHours: "HC (23H30-7H30)",
+        tariffCode: "BTINFMU4",
+        tariffLabel: HP_HC_LABEL,
+        activationDate: "2017-02-13",
+        address: { street: "9 rue du Port", postalCode: "17000", city: "La Rochelle", inseeCode: "17300", latitude: "46.1591", longitude: "-1.1520" },
+        prefixedUnits: true,
+        gappyReadings: true,
+        publicationHour: 14,
+      },
+    ],
+  },
+  {
+    id: "lambert",
+    customerId: "1000000008",
+    title: "M.",
+    firstname: "Marc",
+    lastname: "Lambert",
+    email: "marc.lambert@example.test",
+    phone: "0677889900",
+    description: "Compteur mis en service il y a trois mois : avant cette date, les mesures répondent ADAM-ERR0123.",
+    usagePoints: [
+      {
+        id: "09800000000001",
+        label: "Logement neuf",
+        consumption: { standbyW: 90, activityW: 700, heatingW: 0, waterHeaterW: 1800 },
+        loadCurveActivated: true,
+        subscribedPowerKva: 6,
+        offpeakHours: "HC (22H00-6H00)",
+        tariffCode: "BTINFMU4",
+        tariffLabel: HP_HC_LABEL,
+        // Always three months before today (Paris), whatever the day the simulator runs.
+        get activationDate() {
+          return addMonths(parisDay(Date.now()), -3);
+        },
+        address: { street: "2 impasse des Vignes", postalCode: "21000", city: "Dijon", inseeCode: "21231", latitude: "47.3220", longitude: "5.0415" },
+      },
+    ],
+  },
+  {
+    id: "fontaine",
+    customerId: "1000000009",
+    title: "Mme",
+    firstname: "Anne",
+    lastname: "Fontaine",
+    email: "anne.fontaine@example.test",
+    phone: "0688990011",
+    comptageUnsubscribed: true,
+    description: "L'application n'a pas souscrit comptage_auto pour ce point : 403 900908 ; heures creuses dans le contrat v5.",
+    usagePoints: [
+      {
+        id: "09900000000001",
+        label: "Maison",
+        consumption: { standbyW: 140, activityW: 800, heatingW: 1200, waterHeaterW: 2000 },
+        loadCurveActivated: true,
+        subscribedPowerKva: 9,
+        offpeakHours: "HC (1H30-7H30;12H30-14H30)",
+        tariffCode: "BTINFMU4",
+        tariffLabel: HP_HC_LABEL,
+        activationDate: "2018-10-01",
+        address: { street: "30 avenue Jean Jaurès", postalCode: "38000", city: "Grenoble", inseeCode: "38185", latitude: "45.1785", longitude: "5.7210" },
       },
     ],
   },

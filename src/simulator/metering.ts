@@ -7,30 +7,45 @@ import { checkAccess } from "./access";
 import { beforeActivation, type EnedisFailure, type Generation, noDataFound, wrongDirection } from "./errors";
 import { consumptionLoadCurve, dailyConsumptionWh, dailyMaxPower, dailyProductionWh, productionLoadCurve } from "./generator";
 import type { SimulatedUsagePoint } from "./households";
+import { curveGapsOfDay, isNullDailyDay, isWithheldDay, type ReadingGap } from "./quirks";
 import { checkMeteringQuery, isLoadCurve, isProduction, type MeteringQuery, type MeteringSeries, publishedDays } from "./rules";
 
 export interface Reading {
   value: number;
   date: string;
+  /** 2026 only: the point comes with `v` null or without `v` (v5 always writes the value). */
+  gap?: ReadingGap;
 }
 
 export type MeteringAnswer = { status: 200; body: unknown } | EnedisFailure;
 
-/** Generated readings of one series over published days. */
+/** Generated readings of one series over published days, with the point's deterministic gaps (quirks.ts). */
 export function readingsFor(point: SimulatedUsagePoint, series: MeteringSeries, days: string[]): Reading[] {
+  const daily = (value: (d: string) => number) =>
+    days.map((d): Reading => (isNullDailyDay(point, d) ? { value: value(d), date: d, gap: "null" } : { value: value(d), date: d }));
+  const curve = (points: (d: string) => Array<{ watts: number; date: string }>) =>
+    days.flatMap((d) => {
+      const day = points(d);
+      const gaps = curveGapsOfDay(point, d, day.length);
+      return day.map((p, i): Reading => {
+        const gap = i === gaps?.nullIndex ? "null" : i === gaps?.missingIndex ? "missing" : undefined;
+        return gap ? { value: p.watts, date: p.date, gap } : { value: p.watts, date: p.date };
+      });
+    });
   switch (series) {
     case "consumption_daily":
-      return days.map((d) => ({ value: dailyConsumptionWh(point, d), date: d }));
+      return daily((d) => dailyConsumptionWh(point, d));
     case "production_daily":
-      return days.map((d) => ({ value: dailyProductionWh(point, d), date: d }));
+      return daily((d) => dailyProductionWh(point, d));
     case "consumption_load_curve":
-      return days.flatMap((d) => consumptionLoadCurve(point, d).map((p) => ({ value: p.watts, date: p.date })));
+      return curve((d) => consumptionLoadCurve(point, d));
     case "production_load_curve":
-      return days.flatMap((d) => productionLoadCurve(point, d).map((p) => ({ value: p.watts, date: p.date })));
+      return curve((d) => productionLoadCurve(point, d));
     case "consumption_max_power":
       return days.flatMap((d) => {
         const max = dailyMaxPower(point, d);
-        return max ? [{ value: max.va, date: max.date }] : [];
+        if (!max) return [];
+        return isNullDailyDay(point, d) ? [{ value: max.va, date: max.date, gap: "null" as const }] : [{ value: max.va, date: max.date }];
       });
   }
 }
@@ -59,23 +74,33 @@ export function v5Body(series: MeteringSeries, usagePointId: string, start: stri
   };
 }
 
-export function body2026(series: MeteringSeries, usagePointId: string, start: string, end: string, readings: Reading[]) {
+/** Base units (Wh, W, VA) as the fixtures, or the prefixed units some 2026 answers use, with decimals. */
+const UNITS_2026 = {
+  base: { energy: "Wh", power: "W", apparent: "VA", scale: (v: number) => String(v) },
+  prefixed: { energy: "kWh", power: "kW", apparent: "kVA", scale: (v: number, decimals = 3) => (v / 1000).toFixed(decimals) },
+} as const;
+
+export function body2026(series: MeteringSeries, usagePointId: string, start: string, end: string, readings: Reading[], prefixedUnits = false) {
   const head = { idPrm: usagePointId, etapeMetier: "BRUT", periode: { dateDebut: start, dateFin: end } };
   const grandeurMetier = isProduction(series) ? "PROD" : "CONS";
+  const units = prefixedUnits ? UNITS_2026.prefixed : UNITS_2026.base;
+  const decimals = series === "consumption_max_power" ? 2 : 3;
+  // `v` first, as in the fixtures; null or left out where the reading has a gap.
+  const value = (r: Reading) => (r.gap === "missing" ? {} : { v: r.gap === "null" ? null : units.scale(r.value, decimals) });
   if (isLoadCurve(series)) {
-    const points = readings.map((r) => ({ v: String(r.value), d: r.date, p: "PT30M", n: "B", iv: "0", ec: "0" }));
-    return { ...head, modeCalcul: "MESURE", grandeur: [{ grandeurMetier, grandeurPhysique: "PA", unite: "W", points, calendrier: [] }], contexte: [] };
+    const points = readings.map((r) => ({ ...value(r), d: r.date, p: "PT30M", n: "B", iv: "0", ec: "0" }));
+    return { ...head, modeCalcul: "MESURE", grandeur: [{ grandeurMetier, grandeurPhysique: "PA", unite: units.power, points, calendrier: [] }], contexte: [] };
   }
-  const points = readings.map((r) => ({ v: String(r.value), d: r.date }));
+  const points = readings.map((r) => ({ ...value(r), d: r.date }));
   if (series === "consumption_max_power") {
-    return { ...head, modeCalcul: "MESURE", pas: "P1D", grandeur: [{ grandeurMetier, grandeurPhysique: "PMA", unite: "VA", points, calendrier: [] }], contexte: [] };
+    return { ...head, modeCalcul: "MESURE", pas: "P1D", grandeur: [{ grandeurMetier, grandeurPhysique: "PMA", unite: units.apparent, points, calendrier: [] }], contexte: [] };
   }
   return {
     ...head,
     typeValeur: "GLOBALE",
     modeCalcul: "DIFF.INDEX",
     pas: "P1D",
-    grandeur: [{ grandeurMetier, grandeurPhysique: "EA", unite: "Wh", points, calendrier: [] }],
+    grandeur: [{ grandeurMetier, grandeurPhysique: "EA", unite: units.energy, points, calendrier: [] }],
     contexte: [],
   };
 }
@@ -100,7 +125,11 @@ export async function meteringAnswer(
   if (start < activation) return beforeActivation(gen);
   if (isLoadCurve(series) && !point.loadCurveActivated) return noDataFound(gen);
 
-  const readings = readingsFor(point, series, publishedDays(start, end, nowMs));
+  const days = publishedDays(start, end, nowMs, point.publicationHour).filter((d) => !isWithheldDay(point, d));
+  const readings = readingsFor(point, series, days);
   if (readings.length === 0) return noDataFound(gen);
-  return { status: 200, body: gen === "v5" ? v5Body(series, usagePointId, start, end, readings) : body2026(series, usagePointId, start, end, readings) };
+  return {
+    status: 200,
+    body: gen === "v5" ? v5Body(series, usagePointId, start, end, readings) : body2026(series, usagePointId, start, end, readings, point.prefixedUnits),
+  };
 }

@@ -21,10 +21,10 @@ export function historyLimit(series: MeteringSeries, today: string): string {
   return addDays(addMonths(today, isLoadCurve(series) ? -24 : -36), -15);
 }
 
-/** Days of [start, end) that Enedis has published at `nowMs`: up to yesterday, and yesterday only from 08:00. */
-export function publishedDays(start: string, end: string, nowMs: number): string[] {
+/** Days of [start, end) that Enedis has published at `nowMs`: up to yesterday, and yesterday only from 08:00 (or that point's hour). */
+export function publishedDays(start: string, end: string, nowMs: number, publicationHour = PUBLICATION_HOUR): string[] {
   const today = parisDay(nowMs);
-  const lastPublished = parisHour(nowMs) >= PUBLICATION_HOUR ? addDays(today, -1) : addDays(today, -2);
+  const lastPublished = parisHour(nowMs) >= publicationHour ? addDays(today, -1) : addDays(today, -2);
   const days: string[] = [];
   for (let d = start; d < end && d <= lastPublished; d = addDays(d, 1)) days.push(d);
   return days;

@@ -1,13 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import type { ErrorShape } from "./error-shapes";
 
 /**
  * The simulator's shared state, one instance for the whole simulated Enedis (`idFromName("global")`),
  * so limits hold across isolates like Enedis's gateway does:
  * - the 5-calls-in-any-second burst limit (Q3), all APIs together;
  * - the hourly caps (v5: 10 000/h for the application; 2026: 1000/h per API);
- * - queued faults (`/_control/faults`), revoked access tokens, and call statistics.
- * Each API call makes exactly one RPC: `admit`.
+ * - queued faults (`/_control/faults`), revoked access tokens, and call statistics;
+ * - the levers read by routes: error-body shape, consent-listing timing, lasting technical errors per PRM.
+ * Each API call makes one RPC, `admit`; only error answers and `subscribed_services` also read `levers`.
  */
 
 export const PER_SECOND_LIMIT = 5;
@@ -34,8 +36,28 @@ export interface Fault {
   remaining: number;
 }
 
+/** How long a v2 consent of a `servicesListedLate` household stays unlisted, then `DEMANDE`, after it is given. */
+export interface ConsentTiming {
+  hiddenMs: number;
+  demandeMs: number;
+}
+
+export const DEFAULT_CONSENT_TIMING: ConsentTiming = { hiddenMs: 2000, demandeMs: 60_000 };
+
+export interface SimulatorLevers {
+  errorShape: ErrorShape;
+  consentTiming: ConsentTiming;
+}
+
+/** A PRM answering 500 `technical_error` until `untilMs`, or for its next `remaining` calls. */
+export interface TechnicalErrorSpell {
+  untilMs?: number;
+  remaining?: number;
+}
+
 export type Admission =
   | { outcome: "ok" }
+  | { outcome: "technical_error" }
   | { outcome: "revoked" }
   | { outcome: "fault"; status: FaultStatus }
   | { outcome: "throttled"; window: "second" | "hour"; retryAtMs: number };
@@ -94,7 +116,54 @@ export class SimulatorThrottle extends DurableObject<Env> {
       this.kv.put("hourly", hourly);
     }
     this.recent.push(now);
+    // Admitted by the gateway, then failed by Enedis's back end: it counts against the limits.
+    if (call.usagePointId && this.takeTechnicalError(call.usagePointId, now)) return { outcome: "technical_error" };
     return { outcome: "ok" };
+  }
+
+  private takeTechnicalError(usagePointId: string, now: number): boolean {
+    const spells = this.kv.get<Record<string, TechnicalErrorSpell>>("technical") ?? {};
+    const spell = spells[usagePointId];
+    if (!spell) return false;
+    if (spell.remaining !== undefined) {
+      spell.remaining--;
+      if (spell.remaining <= 0) delete spells[usagePointId];
+      this.kv.put("technical", spells);
+      return true;
+    }
+    if ((spell.untilMs ?? 0) > now) return true;
+    delete spells[usagePointId];
+    this.kv.put("technical", spells);
+    return false;
+  }
+
+  addTechnicalError(usagePointId: string, spell: TechnicalErrorSpell): void {
+    const spells = this.kv.get<Record<string, TechnicalErrorSpell>>("technical") ?? {};
+    spells[usagePointId] = spell;
+    this.kv.put("technical", spells);
+  }
+
+  /** PRMs currently failing with `technical_error` (expired spells left out). */
+  technicalErrors(): Record<string, TechnicalErrorSpell> {
+    const now = Date.now();
+    const spells = this.kv.get<Record<string, TechnicalErrorSpell>>("technical") ?? {};
+    return Object.fromEntries(Object.entries(spells).filter(([, s]) => s.remaining !== undefined || (s.untilMs ?? 0) > now));
+  }
+
+  levers(): SimulatorLevers {
+    return this.kv.get<SimulatorLevers>("levers") ?? { errorShape: "default", consentTiming: DEFAULT_CONSENT_TIMING };
+  }
+
+  setErrorShape(errorShape: ErrorShape): SimulatorLevers {
+    const levers = { ...this.levers(), errorShape };
+    this.kv.put("levers", levers);
+    return levers;
+  }
+
+  setConsentTiming(consentTiming: ConsentTiming): SimulatorLevers {
+    const levers = { ...this.levers(), consentTiming };
+    this.kv.put("levers", levers);
+    return levers;
   }
 
   private takeFault(call: CallDescriptor): FaultStatus | undefined {
@@ -130,11 +199,13 @@ export class SimulatorThrottle extends DurableObject<Env> {
     return { ...stats, pending_faults: pending };
   }
 
-  /** Clears counters (burst window, hourly caps, statistics) and queued faults; revocations stay. */
+  /** Clears counters (burst window, hourly caps, statistics), queued faults and the levers (back to defaults); revocations stay. */
   reset(): void {
     this.recent = [];
     this.kv.delete("hourly");
     this.kv.delete("faults");
+    this.kv.delete("technical");
+    this.kv.delete("levers");
     this.kv.put("stats", freshStats(Date.now()));
   }
 }

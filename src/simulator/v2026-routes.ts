@@ -1,19 +1,20 @@
 /**
  * Data Connect 2026 APIs: mesure_synchrone_auto v2, the four contract APIs (PRM in the path) and
- * subscribed_services (the v2 consent's discovery). A request that does not match the swagger
+ * subscribed_services (the v2 consent's discovery, paged). A request that does not match the swagger
  * (missing parameter, PRM in the query) gets a 500, as Enedis's gateway answers.
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { addDays } from "./calendar";
 import { checkAccess } from "./access";
-import { type ConsentRow, findConsent } from "./consents";
+import { findConsent } from "./consents";
 import { donneesGenerales, situationComptage, situationContrat, synthContrat } from "./customer-data";
-import { type EnedisFailure, invalidRequest, noConsent, swaggerMismatch } from "./errors";
+import { apiNotSubscribed, type EnedisFailure, invalidRequest, noConsent, swaggerMismatch } from "./errors";
 import { enedisCall, sendFailure, type SimulatorEnv } from "./guard";
 import { findUsagePoint, type SimulatedHousehold, type SimulatedUsagePoint } from "./households";
 import { meteringAnswer } from "./metering";
 import { isUsagePointId, type MeteringSeries } from "./rules";
+import { SERVICES_PAGE_SIZE, servicesOf } from "./subscribed-services";
+import { simulatorThrottle } from "./throttle";
 
 export const v2026Routes = new Hono<SimulatorEnv>();
 
@@ -55,6 +56,8 @@ for (const [api, shape] of CONTRACT_APIS) {
   v2026Routes.get(`/${api}/v1/:prm`, enedisCall("2026", path, api), async (c) => {
     const prm = c.req.param("prm");
     if (!isUsagePointId(prm)) return sendFailure(c, badPrm);
+    // WSO2 refuses an API the application has not subscribed to before Enedis looks at any consent.
+    if (api === "comptage_auto" && findUsagePoint(prm)?.household.comptageUnsubscribed) return c.json(apiNotSubscribed().body, 403);
     const access = await checkAccess(c.env, "2026", c.var.clientId, prm, c.var.nowMs);
     if (!access.ok) return sendFailure(c, access.failure);
     return c.json(shape(access.household, access.point));
@@ -78,35 +81,6 @@ const SubscribedServicesRequest = z.object({
   page: z.number().int().optional(),
 });
 
-/** One ACCES service per consented PRM; a revoked or expired consent shows its services TERMINE. */
-function servicesOf(consent: ConsentRow, nowMs: number) {
-  const ended = consent.revoked || consent.expiresAt <= new Date(nowMs).toISOString();
-  const start = consent.createdAt.slice(0, 10);
-  const end = consent.revoked ? new Date(nowMs).toISOString().slice(0, 10) : consent.expiresAt.slice(0, 10);
-  return consent.usagePointIds.split(",").flatMap((pointId, index) => {
-    const point = findUsagePoint(pointId)?.point;
-    if (!point) return [];
-    return [
-      {
-        id: `${consent.id}${String(index + 1).padStart(2, "0")}`,
-        injection: Boolean(point.solarPeakW),
-        soutirage: Boolean(point.consumption),
-        serviceCode: "ACCES",
-        serviceType: "ACCES",
-        dateDebut: start,
-        dateFin: end < start ? addDays(start, 1) : end,
-        etatCode: ended ? "TERMINE" : "ACTIF",
-        etatLibelle: ended ? "Terminé" : "Actif",
-        pointId,
-        mesuresCorrigees: false,
-        espaceDynamique: false,
-        publicationDonnees: false,
-        autorisation: { autorisationId: Number(consent.id), autorisationLibelle: "Autorisation Data Connect", autorisationType: "EXPLICITE" },
-      },
-    ];
-  });
-}
-
 const SUBSCRIBED = "/subscribed_services/v1";
 for (const path of [SUBSCRIBED, `${SUBSCRIBED}/`]) {
   v2026Routes.post(path, enedisCall("2026", SUBSCRIBED, "subscribed_services"), async (c) => {
@@ -119,9 +93,12 @@ for (const path of [SUBSCRIBED, `${SUBSCRIBED}/`]) {
     // Looked up whatever its state, so that a revoked consent lists TERMINE services (filtered out by default).
     const consent = await findConsent(c.env, c.var.clientId, String(request.autorisationId));
     if (!consent) return sendFailure(c, noConsent("2026"));
+    const page = request.page ?? 1;
+    if (page < 1) return sendFailure(c, invalidRequest("2026", "", "Le numéro de page commence à 1"));
     const etats = request.etatCode ?? ["ACTIF", "DEMANDE"];
     const type = request.serviceType ?? "ACCES";
-    const services = servicesOf(consent, c.var.nowMs).filter(
+    const { consentTiming } = await simulatorThrottle(c.env).levers();
+    const services = servicesOf(consent, consentTiming, c.var.nowMs).filter(
       (s) =>
         etats.includes(s.etatCode as (typeof etats)[number]) &&
         s.serviceCode === type &&
@@ -130,6 +107,8 @@ for (const path of [SUBSCRIBED, `${SUBSCRIBED}/`]) {
         (request.injection !== true || s.injection),
     );
     if (request.comptage) return c.json({ nbTotalServices: services.length });
-    return c.json({ nbTotalServices: services.length, serviceSouscrit: services });
+    // A page past the end still answers the total, with an empty list.
+    const slice = services.slice((page - 1) * SERVICES_PAGE_SIZE, page * SERVICES_PAGE_SIZE);
+    return c.json({ nbTotalServices: services.length, serviceSouscrit: slice });
   });
 }
