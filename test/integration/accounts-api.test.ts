@@ -16,7 +16,7 @@ describe("POST /api/accounts/signup", () => {
     // the secret is not stored anywhere in D1
     const dump = JSON.stringify(await env.DB.prepare("SELECT * FROM users").all());
     expect(dump).not.toContain(body.data.client_secret);
-    expect(dump).toContain("pbkdf2-sha256$100000$");
+    expect(dump).toContain("pbkdf2-sha256-peppered$100000$");
   });
 
   it("answers 409 USER_EXISTS for a duplicate email, 400 for a bad email or a short password", async () => {
@@ -112,10 +112,11 @@ describe("authentication, four ways", () => {
     expect(statuses[10]).toBe(429);
   });
 
-  it("throttles login attempts per email (429 TOO_MANY_ATTEMPTS with Retry-After)", async () => {
+  it("throttles login attempts per (email, IP) pair (429 TOO_MANY_ATTEMPTS with Retry-After)", async () => {
     const a = await apiSignup();
+    const ip = randomIp();
     let last: Response | undefined;
-    for (let i = 0; i < 12; i++) last = await call("/api/accounts/login", json({ email: a.email, password: "wrong password" }));
+    for (let i = 0; i < 11; i++) last = await call("/api/accounts/login", json({ email: a.email, password: "wrong password" }, { "CF-Connecting-IP": ip }));
     expect(last!.status).toBe(429);
     expect(Number(last!.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(((await last!.json()) as { error: { code: string } }).error.code).toBe("TOO_MANY_ATTEMPTS");
