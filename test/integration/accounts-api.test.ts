@@ -187,3 +187,19 @@ describe("usage stats and admin", () => {
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("USER_NOT_FOUND");
   });
 });
+
+describe("OpenAPI document keeps step with the account routes", () => {
+  it("documents recovery, deletion with the password, the throttled password change and the admin deletion", async () => {
+    type Op = { requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; responses: Record<string, unknown> };
+    const doc = (await (await call("/api/openapi.json")).json()) as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> } };
+    const schemaOf = (op: Op) => doc.components.schemas[op.requestBody!.content["application/json"].schema.$ref!.split("/").pop()!];
+    const recover = doc.paths["/api/accounts/recover"].post;
+    expect(Object.keys(schemaOf(recover).properties).sort()).toEqual(["client_secret", "email", "new_password"]);
+    expect(Object.keys(recover.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "429"]));
+    const del = doc.paths["/api/accounts/me"].delete;
+    expect(Object.keys(schemaOf(del).properties)).toEqual(["password"]);
+    expect(Object.keys(del.responses)).toEqual(expect.arrayContaining(["200", "401", "429"]));
+    expect(Object.keys(doc.paths["/api/accounts/update-password"].post.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "429"]));
+    expect(Object.keys(doc.paths["/api/admin/users/{user_id}"].delete.responses)).toEqual(expect.arrayContaining(["200", "403", "404"]));
+  });
+});
