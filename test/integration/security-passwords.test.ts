@@ -201,7 +201,7 @@ describe("property 5: deleting the account asks for the password again", () => {
     const dashboard = await (await b.fetch("/dashboard")).text();
     expect(dashboard).toMatch(/action="\/dashboard\/delete-account"[\s\S]*name="password"[\s\S]*name="confirm"/);
 
-    for (const fields of [{ confirm: "yes" }, { confirm: "yes", password: "wrong password" }]) {
+    for (const fields of [{ confirm: "yes" }, { confirm: "yes", password: "wrong password" }] as Array<Record<string, string>>) {
       const res = await b.form("/dashboard/delete-account", fields);
       expect(res.status).toBe(401);
       expect(await res.text()).toContain("Mot de passe incorrect");
