@@ -16,8 +16,8 @@ import { AppError } from "../http/errors";
  * Keys are keyed hashes: the table reveals neither addresses nor emails.
  */
 const WINDOW_MS = 15 * 60 * 1000;
-const PASSWORD_LIMITS = { "login-pair": 10, "password-account": 10, "password-ip": 30 } as const;
-const LIMITS = { "login-ip": 30, "login-email": 100, "signup-ip": 10, "signup-email": 10, ...PASSWORD_LIMITS } as const;
+const CREDENTIAL_LIMITS = { "login-pair": 10, "password-account": 10, "password-ip": 30 } as const;
+const LIMITS = { "login-ip": 30, "login-email": 100, "signup-ip": 10, "signup-email": 10, ...CREDENTIAL_LIMITS } as const;
 type Scope = keyof typeof LIMITS;
 
 async function hit(env: Env, scope: Scope, subject: string, nowMs: number) {
