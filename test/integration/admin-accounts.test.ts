@@ -83,6 +83,15 @@ describe("the /admin deletion button", () => {
     expect((await other.form(`/admin/users/${household.userId}/delete`, { confirm: "yes" })).status).toBe(403);
     expect(await userExists(household.userId)).toBe(true);
 
+    // nor can another site through the administrator's browser (CSRF)
+    const crossSite = await admin.fetch(`/admin/users/${household.userId}/delete`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example" },
+      body: "confirm=yes",
+    });
+    expect(crossSite.status).toBe(403);
+    expect(await userExists(household.userId)).toBe(true);
+
     const confirmed = await admin.form(`/admin/users/${household.userId}/delete`, { confirm: "yes" });
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get("Location")).toBe("/admin");

@@ -139,4 +139,15 @@ describe("the recovery page", () => {
     expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(await loginStatus(a.email, a.password)).toBe(200);
   });
+
+  it("a recovery form posted from another site is refused (403) and changes nothing", async () => {
+    const a = await apiSignup();
+    const res = await call("/recover", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example" },
+      body: new URLSearchParams({ email: a.email, client_secret: a.clientSecret, new_password: "attacker chosen pw" }).toString(),
+    });
+    expect(res.status).toBe(403);
+    expect(await loginStatus(a.email, a.password)).toBe(200);
+  });
 });
