@@ -5,11 +5,13 @@ import { AppError } from "../http/errors";
 import { authenticated, envelope, errorResponses, jsonContent } from "../http/openapi-helpers";
 import { createApi } from "../http/validation";
 import { usageFor } from "../limits/quota";
-import { ACCESS_TOKEN_TTL_SECONDS, issueAuthToken, revokeAuthTokensOf } from "./auth-tokens";
-import { authenticateClient, authenticateWithPassword, changePassword, createAccount, findUserById, regenerateClientSecret } from "./credentials";
+import { ACCESS_TOKEN_TTL_SECONDS, issueAuthToken, revokeAuthTokensOf, revokeSignIns } from "./auth-tokens";
+import { authenticateClient, createAccount, findUserById, regenerateClientSecret } from "./credentials";
 import { deleteAccount } from "./delete-account";
-import { AccountSchema, CredentialsSchema, LoginSchema, NewAccountSchema, TokenAnswerSchema, UpdatePasswordSchema, UsageStatsSchema } from "./schemas";
-import { clientIp, throttleLogin, throttleSignup } from "./throttle";
+import { authenticateWithPassword, changePassword, checkPassword } from "./passwords";
+import { recoverAccount } from "./recover";
+import { AccountSchema, CredentialsSchema, DeleteAccountSchema, LoginSchema, NewAccountSchema, RecoverSchema, TokenAnswerSchema, UpdatePasswordSchema, UsageStatsSchema } from "./schemas";
+import { clientIp, throttleLogin, throttlePasswordCheck, throttleSignup } from "./throttle";
 
 /** /api/accounts/* (API.md "Accounts"). */
 export const accountsApi = createApi();
@@ -93,6 +95,27 @@ accountsApi.openapi(
   },
 );
 
+accountsApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/recover",
+    tags,
+    summary: "Forgotten password: email + client_secret set a new password (cache kept readable, everyone signed out)",
+    description:
+      "No authentication. The client_secret unwraps the account's data key, which is re-wrapped under the new password. Every web session and access token is revoked. An unknown email and a wrong secret get the same 401. Throttled like login (per email and IP pair, per email, per IP).",
+    request: { body: { content: { "application/json": { schema: RecoverSchema } }, required: true } },
+    responses: { 200: jsonContent(envelope(Empty), "Password replaced"), ...errorResponses(400, 401, 429) },
+  }),
+  async (c) => {
+    const { email, client_secret, new_password } = c.req.valid("json");
+    await throttleLogin(c.env, clientIp(c.req.raw), email);
+    if (!(await recoverAccount(c.env, email, client_secret, new_password))) {
+      throw new AppError(401, "INVALID_CREDENTIALS", "Adresse e-mail ou clé secrète incorrecte.");
+    }
+    return c.json({ success: true as const, data: {} }, 200);
+  },
+);
+
 // Everything below needs a caller.
 accountsApi.use("/me", requireAuth);
 accountsApi.use("/regenerate-secret", requireAuth);
@@ -137,17 +160,19 @@ accountsApi.openapi(
     path: "/update-password",
     tags,
     security: authenticated,
-    summary: "Change the password; every web session is signed out",
+    summary: "Change the password; every access token and web session is revoked, except the session making the change",
+    description: "Throttled per account and per IP like login (429 TOO_MANY_ATTEMPTS with Retry-After). The client_secret is unchanged.",
     request: { body: { content: { "application/json": { schema: UpdatePasswordSchema } }, required: true } },
-    responses: { 200: jsonContent(envelope(Empty), "Changed"), ...errorResponses(400, 401) },
+    responses: { 200: jsonContent(envelope(Empty), "Changed"), ...errorResponses(400, 401, 429) },
   }),
   async (c) => {
     const me = c.get("caller");
     const { old_password, new_password } = c.req.valid("json");
+    await throttlePasswordCheck(c.env, clientIp(c.req.raw), me.userId);
     const user = await findUserById(c.env, me.userId);
     if (!user) throw new AppError(401, "UNAUTHORIZED", "Identifiants absents ou invalides.");
     await changePassword(c.env, user, old_password, new_password);
-    await revokeAuthTokensOf(c.env, me.userId, "session");
+    await revokeSignIns(c.env, me.userId, me.via === "session" ? me.sessionHash : undefined);
     return c.json({ success: true as const, data: {} }, 200);
   },
 );
@@ -186,11 +211,20 @@ accountsApi.openapi(
     path: "/me",
     tags,
     security: authenticated,
-    summary: "Delete the account: PDLs, cache, tokens and credentials, irreversibly",
-    responses: { 200: jsonContent(envelope(Empty), "Deleted"), ...errorResponses(401) },
+    summary: "Delete the account: PDLs, cache, tokens and credentials, irreversibly; asks for the password",
+    description: "A credential alone (a leaked API key, a session) cannot delete: the JSON body must carry the account's password, else 401 INVALID_CREDENTIALS. Password checks are throttled per account and per IP.",
+    request: { body: { content: { "application/json": { schema: DeleteAccountSchema } }, required: false } },
+    responses: { 200: jsonContent(envelope(Empty), "Deleted"), ...errorResponses(401, 429) },
   }),
   async (c) => {
-    await deleteAccount(c.env, c.get("caller").userId);
+    const me = c.get("caller");
+    const password = (c.req.valid("json") as { password?: string } | undefined)?.password ?? "";
+    await throttlePasswordCheck(c.env, clientIp(c.req.raw), me.userId);
+    const user = await findUserById(c.env, me.userId);
+    if (!user || !(await checkPassword(c.env, user, password))) {
+      throw new AppError(401, "INVALID_CREDENTIALS", "Mot de passe incorrect : le compte n'a pas été supprimé.", { field: "password" });
+    }
+    await deleteAccount(c.env, me.userId);
     return c.json({ success: true as const, data: {} }, 200);
   },
 );

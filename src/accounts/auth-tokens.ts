@@ -1,4 +1,4 @@
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, inArray, ne } from "drizzle-orm";
 import { getConfig } from "../config";
 import { unwrapDataKey, wrapDataKey } from "../crypto/data-key";
 import { randomToken } from "../crypto/encoding";
@@ -59,7 +59,18 @@ export async function revokeAuthToken(env: Env, tokenHash: string) {
   await db(env).delete(authTokens).where(eq(authTokens.tokenHash, tokenHash));
 }
 
-/** Password change revokes every session; a new client_secret revokes the access tokens obtained with the old one. */
+/** A new client_secret revokes the access tokens obtained with the old one. */
 export async function revokeAuthTokensOf(env: Env, userId: string, kind: AuthTokenKind) {
   await db(env).delete(authTokens).where(and(eq(authTokens.userId, userId), eq(authTokens.kind, kind)));
+}
+
+/**
+ * A new password (change or recovery) signs out everyone who signed in before: every web session and every
+ * access token, except the session the change was made from (SECURITY.md 5), so the user is not thrown out.
+ */
+export async function revokeSignIns(env: Env, userId: string, keepSessionHash?: string) {
+  const scope = and(eq(authTokens.userId, userId), inArray(authTokens.kind, ["session", "access_token"]));
+  await db(env)
+    .delete(authTokens)
+    .where(keepSessionHash ? and(scope, ne(authTokens.tokenHash, keepSessionHash)) : scope);
 }

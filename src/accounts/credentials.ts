@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { getConfig } from "../config";
 import { generateDataKey, unwrapDataKey, wrapDataKey } from "../crypto/data-key";
 import { randomToken, toBase64Url, randomBytes } from "../crypto/encoding";
-import { constantTimeEqual, keyedHash, timingSafeStringEqual } from "../crypto/keyed-hash";
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../crypto/password";
+import { constantTimeEqual, keyedHash } from "../crypto/keyed-hash";
+import { hashPassword } from "../crypto/password";
 import { db } from "../db/client";
 import { nowIso, users } from "../db/schema";
 import type { Env } from "../env";
@@ -13,7 +13,7 @@ import { AppError } from "../http/errors";
 export type UserRow = typeof users.$inferSelect;
 
 const SECRET_PREFIX = "lgs_";
-const hashClientSecret = (env: Env, secret: string) => keyedHash(getConfig(env).appSecret, "client-secret", secret);
+export const hashClientSecret = (env: Env, secret: string) => keyedHash(getConfig(env).appSecret, "client-secret", secret);
 const newClientId = () => `lgc_${toBase64Url(randomBytes(12))}`;
 
 /** Administrators are named by client_id (ADMIN_CLIENT_IDS): an email grants nothing, since emails are never verified. */
@@ -26,7 +26,7 @@ export async function createAccount(env: Env, email: string, password: string) {
   }
   const dataKey = await generateDataKey();
   const clientSecret = randomToken(SECRET_PREFIX);
-  const pw = await hashPassword(password);
+  const pw = await hashPassword(password, getConfig(env).appSecret);
   const row = {
     id: crypto.randomUUID(),
     email,
@@ -46,14 +46,6 @@ export async function createAccount(env: Env, email: string, password: string) {
   return { user: row as UserRow, clientSecret, dataKey };
 }
 
-/** Same work and same answer whether the email is unknown or the password wrong (SECURITY.md property 6). */
-export async function authenticateWithPassword(env: Env, email: string, password: string) {
-  const user = await db(env).select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
-  const wrapSecret = await verifyPassword(user?.passwordHash ?? DUMMY_PASSWORD_HASH, password);
-  if (!user || !wrapSecret) return null;
-  return { user, dataKey: await unwrapDataKey(user.dataKeyByPassword, wrapSecret, "password") };
-}
-
 /**
  * API key check. Lookup goes through the unique index on the secret's keyed hash (no scan); when a client_id
  * is given too (HTTP Basic, token endpoint) it must match the same row, compared in constant time.
@@ -63,7 +55,7 @@ export async function authenticateClient(env: Env, clientSecret: string, clientI
   const secretHash = await hashClientSecret(env, clientSecret);
   const user = await db(env).select().from(users).where(eq(users.clientSecretHash, secretHash)).get();
   if (!user || !constantTimeEqual(user.clientSecretHash, secretHash)) return null;
-  if (clientId !== undefined && !timingSafeStringEqual(user.clientId, clientId)) return null;
+  if (clientId !== undefined && !constantTimeEqual(user.clientId, clientId)) return null;
   try {
     return { user, dataKey: await unwrapDataKey(user.dataKeyBySecret, clientSecret, "client_secret") };
   } catch {
@@ -82,18 +74,6 @@ export async function regenerateClientSecret(env: Env, userId: string, dataKey: 
     })
     .where(eq(users.id, userId));
   return clientSecret;
-}
-
-export async function changePassword(env: Env, user: UserRow, oldPassword: string, newPassword: string) {
-  const wrapSecret = await verifyPassword(user.passwordHash, oldPassword);
-  if (!wrapSecret) throw new AppError(401, "INVALID_CREDENTIALS", "Le mot de passe actuel est incorrect.", { field: "old_password" });
-  const dataKey = await unwrapDataKey(user.dataKeyByPassword, wrapSecret, "password");
-  const pw = await hashPassword(newPassword);
-  await db(env)
-    .update(users)
-    .set({ passwordHash: pw.stored, dataKeyByPassword: await wrapDataKey(dataKey, pw.wrapSecret, "password") })
-    .where(eq(users.id, user.id));
-  return dataKey;
 }
 
 export const findUserById = (env: Env, userId: string) => db(env).select().from(users).where(eq(users.id, userId)).get();

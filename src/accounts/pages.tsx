@@ -6,12 +6,15 @@ import type { AppEnv } from "../http/types";
 import { Layout, page } from "../pages/layout";
 import { Credentials } from "../pages/credentials";
 import { hashAuthToken, issueAuthToken, revokeAuthToken } from "./auth-tokens";
-import { authenticateWithPassword, createAccount } from "./credentials";
+import { createAccount } from "./credentials";
+import { authenticateWithPassword } from "./passwords";
+import { recoverPage } from "./recover-page";
 import { CredentialsSchema, LoginSchema } from "./schemas";
 import { clientIp, throttleLogin, throttleSignup } from "./throttle";
 
 /** /signup, /login, /logout — the same rules as the JSON API, with French messages on the page. */
 export const accountPages = new Hono<AppEnv>();
+accountPages.route("/", recoverPage);
 
 type FormState = { email?: string; error?: string };
 
@@ -41,7 +44,7 @@ function AuthForm(props: { action: "/signup" | "/login"; state: FormState }) {
           </>
         ) : (
           <>
-            Pas encore de compte ? <a href="/signup">Créer un compte</a>
+            <a href="/recover" id="forgot-password">Mot de passe oublié ?</a> · Pas encore de compte ? <a href="/signup">Créer un compte</a>
           </>
         )}
       </p>
@@ -56,10 +59,9 @@ const renderForm = (c: Context<AppEnv>, action: "/signup" | "/login", state: For
 const tooManyAttempts = (c: Context<AppEnv>, action: "/signup" | "/login", email: string, error: AppError) =>
   renderForm(c, action, { email, error: "Trop de tentatives. Réessayez dans quelques minutes." }, 429, { "Retry-After": String(error.extra.retryAfter ?? 60) });
 
-const FRENCH_FIELD_ERROR: Record<string, string> = {
-  email: "Adresse e-mail invalide.",
-  password: "Le mot de passe doit contenir au moins 8 caractères.",
-};
+/** The password rules' own messages are French (schemas.ts); an email problem gets one plain sentence. */
+const frenchFieldError = (issue: { path: PropertyKey[]; message: string } | undefined) =>
+  String(issue?.path[0] ?? "email") === "password" ? issue!.message : "Adresse e-mail invalide.";
 
 async function readForm(c: Context<AppEnv>) {
   const body = await c.req.parseBody();
@@ -81,8 +83,7 @@ accountPages.post("/signup", async (c) => {
   const form = await readForm(c);
   const parsed = CredentialsSchema.safeParse(form);
   if (!parsed.success) {
-    const field = String(parsed.error.issues[0]?.path[0] ?? "email");
-    return renderForm(c, "/signup", { email: form.email, error: FRENCH_FIELD_ERROR[field] ?? "Formulaire invalide." }, 400);
+    return renderForm(c, "/signup", { email: form.email, error: frenchFieldError(parsed.error.issues[0]) }, 400);
   }
   try {
     await throttleSignup(c.env, clientIp(c.req.raw), parsed.data.email);

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "./common-passwords";
 
 /** Input rules shared by the JSON API and the pages. The validation hook maps field names to error codes. */
 export const EmailSchema = z
@@ -13,7 +14,8 @@ export const PasswordSchema = z
   .string()
   .min(8, { message: "Le mot de passe doit contenir au moins 8 caractères." })
   .max(256, { message: "Le mot de passe est trop long (256 caractères au plus)." })
-  .openapi({ example: "correct horse battery staple" });
+  .refine((p) => !isCommonPassword(p), { message: COMMON_PASSWORD_MESSAGE })
+  .openapi({ example: "correct horse battery staple", description: "8 to 256 characters, not one of the 10 000 most common passwords" });
 
 export const CredentialsSchema = z.object({ email: EmailSchema, password: PasswordSchema }).openapi("Credentials");
 /** Login does not enforce the password rules of signup (a wrong password just fails). */
@@ -21,6 +23,16 @@ export const LoginSchema = z.object({ email: EmailSchema, password: z.string().m
 export const UpdatePasswordSchema = z
   .object({ old_password: z.string().min(1).max(256), new_password: PasswordSchema })
   .openapi("UpdatePassword");
+
+/** Deleting the account asks for the password again: an API key or a session alone cannot delete (SECURITY.md 5). */
+export const DeleteAccountSchema = z
+  .object({ password: z.string().max(256).optional().openapi({ description: "the account's password; absent or wrong: 401 INVALID_CREDENTIALS" }) })
+  .openapi("DeleteAccount");
+
+/** A forgotten password: the client_secret unwraps the data key, so the cache stays readable under the new password. */
+export const RecoverSchema = z
+  .object({ email: EmailSchema, client_secret: z.string().min(1).max(200), new_password: PasswordSchema })
+  .openapi("Recover");
 
 export const AccountSchema = z
   .object({

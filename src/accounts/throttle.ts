@@ -7,12 +7,17 @@ import type { Env } from "../env";
 import { AppError } from "../http/errors";
 
 /**
- * Login and signup throttling per IP and per email (SECURITY.md property 6), fixed 15-minute windows in D1.
+ * Login, signup and password-use throttling (SECURITY.md property 6), fixed 15-minute windows in D1.
+ * Login (and recovery, which shares its counters) is limited tightly per (email, IP) pair, loosely per email and
+ * per IP: a stranger hammering someone's address from one IP exhausts only their own pair, not the owner's login.
+ * Password checks behind authentication (change, account deletion) are limited per account and per IP, so a
+ * leaked API key cannot be used to guess the password.
  * One UPSERT … RETURNING per key: D1 runs it atomically, so parallel attempts cannot slip through.
  * Keys are keyed hashes: the table reveals neither addresses nor emails.
  */
 const WINDOW_MS = 15 * 60 * 1000;
-const LIMITS = { "login-ip": 30, "login-email": 10, "signup-ip": 10, "signup-email": 10 } as const;
+const CREDENTIAL_LIMITS = { "login-pair": 10, "password-account": 10, "password-ip": 30 } as const;
+const LIMITS = { "login-ip": 30, "login-email": 100, "signup-ip": 10, "signup-email": 10, ...CREDENTIAL_LIMITS } as const;
 type Scope = keyof typeof LIMITS;
 
 async function hit(env: Env, scope: Scope, subject: string, nowMs: number) {
@@ -38,10 +43,20 @@ async function hit(env: Env, scope: Scope, subject: string, nowMs: number) {
 
 export const clientIp = (req: Request) => req.headers.get("CF-Connecting-IP") ?? "local";
 
+/** Login (page and API) and password recovery: per (email, IP) pair first, then per email, then per IP. */
 export async function throttleLogin(env: Env, ip: string, email: string) {
   const now = Date.now();
+  const normalized = email.trim().toLowerCase();
+  await hit(env, "login-pair", `${normalized}\u0000${ip}`, now);
+  await hit(env, "login-email", normalized, now);
   await hit(env, "login-ip", ip, now);
-  await hit(env, "login-email", email.trim().toLowerCase(), now);
+}
+
+/** A password check by an authenticated caller (password change, account deletion): per account and per IP. */
+export async function throttlePasswordCheck(env: Env, ip: string, userId: string) {
+  const now = Date.now();
+  await hit(env, "password-account", userId, now);
+  await hit(env, "password-ip", ip, now);
 }
 
 /** Per email too: otherwise "does this address have an account?" (409) could be asked from many IPs. */

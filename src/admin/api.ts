@@ -9,6 +9,7 @@ import { authenticated, envelope, errorResponses, jsonContent } from "../http/op
 import { createApi } from "../http/validation";
 import { adminStats, adminUserList } from "./stats";
 import { resetQuotaFor } from "../limits/quota";
+import { deleteAccount } from "../accounts/delete-account";
 
 /** /api/admin/* — accounts listed in ADMIN_CLIENT_IDS only. Statistics and account care; never a user's Enedis data or secrets. */
 export const adminApi = createApi();
@@ -53,3 +54,19 @@ adminApi.openapi(
   },
 );
 
+adminApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/users/{user_id}",
+    tags,
+    security: authenticated,
+    summary: "Delete an account exactly like its owner would (releases its PDLs)",
+    description: "For a household that lost both its password and its client_secret, after the operator has checked with it. Everything of the account goes: PDLs, cache, tokens, credentials.",
+    request: { params: UserParams },
+    responses: { 200: jsonContent(envelope(z.object({})), "Deleted"), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    await deleteAccount(c.env, await existingUser(c.env, c.req.valid("param").user_id));
+    return c.json({ success: true as const, data: {} }, 200);
+  },
+);

@@ -4,11 +4,12 @@ import { purgeAccountCache } from "../cache/store";
 import { AppError } from "../http/errors";
 import type { AppEnv } from "../http/types";
 import { resetQuotaFor } from "../limits/quota";
+import { deleteAccount } from "../accounts/delete-account";
 import { Layout, page } from "../pages/layout";
 import { sessionCaller } from "../http/auth";
 import { adminStats, adminUserList } from "./stats";
 
-/** GET /admin — administrators only: statistics, users, quota reset, cache purge. No user data. */
+/** GET /admin — administrators only: statistics, users, quota reset, cache purge, account deletion. No user data. */
 export const adminPage = new Hono<AppEnv>();
 
 // "/admin/*" also matches "/admin" itself: one check for the page and its forms.
@@ -62,6 +63,12 @@ adminPage.get("/admin", async (c) => {
                     <form method="post" action={`/admin/users/${u.user_id}/purge-cache`} class="inline">
                       <button type="submit" class="link">Vider le cache</button>
                     </form>
+                    <form method="post" action={`/admin/users/${u.user_id}/delete`} class="admin-delete">
+                      <label>
+                        <input type="checkbox" name="confirm" value="yes" required /> Vérifié avec le foyer : supprimer ce compte et libérer ses PDL
+                      </label>
+                      <button type="submit" class="danger">Supprimer le compte</button>
+                    </form>
                   </td>
                 </tr>
               ))}
@@ -84,5 +91,13 @@ adminPage.post("/admin/users/:id/reset-quota", async (c) => {
 adminPage.post("/admin/users/:id/purge-cache", async (c) => {
   const id = UserId.safeParse(c.req.param("id"));
   if (id.success) await purgeAccountCache(c.env, id.data);
+  return c.redirect("/admin", 303);
+});
+
+/** For a household that lost both password and client_secret: deletes the account like its owner would, freeing its PDLs. */
+adminPage.post("/admin/users/:id/delete", async (c) => {
+  const id = UserId.safeParse(c.req.param("id"));
+  const body = await c.req.parseBody();
+  if (id.success && body.confirm === "yes") await deleteAccount(c.env, id.data);
   return c.redirect("/admin", 303);
 });

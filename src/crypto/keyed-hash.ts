@@ -1,4 +1,4 @@
-import { fromBase64Url, toBase64Url, utf8 } from "./encoding";
+import { toBase64Url, utf8 } from "./encoding";
 
 /**
  * Keyed hashes (HMAC-SHA-256 under APP_SECRET). Used for every secret the gateway must recognise but never
@@ -21,24 +21,16 @@ export async function keyedHash(appSecret: string, purpose: string, value: strin
   return toBase64Url(mac);
 }
 
-/** Constant-time comparison of two strings (timingSafeEqual is a Workers extension of SubtleCrypto). */
-export function timingSafeStringEqual(a: string, b: string): boolean {
+/**
+ * The one comparison rule for every MAC, keyed hash and password verifier (SECURITY.md 2–3): the presented
+ * string must be exactly the string issued — its UTF-8 bytes, not what they decode to. Decoding base64url
+ * first would accept a second spelling (the low bits of the last character are ignored by the decoder).
+ * Lengths are public (they are fixed by the format); the bytes are compared in constant time
+ * (timingSafeEqual is a Workers extension of SubtleCrypto).
+ */
+export function constantTimeEqual(a: string, b: string): boolean {
   const ea = utf8(a);
   const eb = utf8(b);
   if (ea.byteLength !== eb.byteLength) return false;
   return (crypto.subtle as SubtleCrypto & { timingSafeEqual(a: ArrayBufferView, b: ArrayBufferView): boolean }).timingSafeEqual(ea, eb);
-}
-
-/** Constant-time comparison of two base64url strings. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  let ab: Uint8Array<ArrayBuffer>;
-  let bb: Uint8Array<ArrayBuffer>;
-  try {
-    ab = fromBase64Url(a);
-    bb = fromBase64Url(b);
-  } catch {
-    return false;
-  }
-  if (ab.byteLength !== bb.byteLength) return false;
-  return (crypto.subtle as SubtleCrypto & { timingSafeEqual(a: ArrayBufferView, b: ArrayBufferView): boolean }).timingSafeEqual(ab, bb);
 }

@@ -2,21 +2,51 @@ import { constantTimeEqual } from "./keyed-hash";
 import { fromBase64Url, randomBytes, toBase64Url, utf8 } from "./encoding";
 
 /**
- * Passwords: PBKDF2-SHA-256, 100 000 iterations (the most the Workers runtime allows), 16-byte random salt,
- * stored as "pbkdf2-sha256$<iterations>$<salt>$<hash>" so parameters can be raised later.
+ * Passwords: PBKDF2-SHA-256, 100 000 iterations (the most the Workers runtime allows), 16-byte random salt.
  *
- * One PBKDF2 run yields 64 bytes: the first 32 are the stored verifier, the last 32 (never stored) are the
+ * One PBKDF2 run yields 64 bytes: the first 32 feed the stored verifier, the last 32 (never stored) are the
  * secret from which the password's wrapped copy of the account data key is derived. So the stored hash is
  * not enough to unwrap the data key.
+ *
+ * Stored formats, self-describing so parameters can be raised later:
+ * - "pbkdf2-sha256-peppered$<iterations>$<salt>$<HMAC-SHA-256(pepper key, PBKDF2[0..32])>" — current. The
+ *   pepper key is derived from APP_SECRET (HKDF), so a stolen D1 alone does not let anyone test guesses offline.
+ * - "pbkdf2-sha256$<iterations>$<salt>$<PBKDF2[0..32]>" — legacy, still verified, upgraded at the next login.
  */
 export const PBKDF2_ITERATIONS = 100_000;
-const SCHEME = "pbkdf2-sha256";
+export const PASSWORD_SCHEME = "pbkdf2-sha256-peppered";
+const LEGACY_SCHEME = "pbkdf2-sha256";
 
-async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array> {
+async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array<ArrayBuffer>> {
   const base = await crypto.subtle.importKey("raw", utf8(password), "PBKDF2", false, ["deriveBits"]);
   const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, base, 512);
   return new Uint8Array(bits);
 }
+
+const pepperKeys = new Map<string, Promise<CryptoKey>>();
+
+/** HMAC key for the verifier, derived from APP_SECRET with its own HKDF label (no other use shares it). */
+function pepperKey(appSecret: string): Promise<CryptoKey> {
+  let k = pepperKeys.get(appSecret);
+  if (!k) {
+    k = crypto.subtle
+      .importKey("raw", utf8(appSecret), "HKDF", false, ["deriveKey"])
+      .then((base) =>
+        crypto.subtle.deriveKey(
+          { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: utf8("linky-gateway/password-pepper/v1") },
+          base,
+          { name: "HMAC", hash: "SHA-256", length: 256 },
+          false,
+          ["sign"],
+        ),
+      );
+    pepperKeys.set(appSecret, k);
+  }
+  return k;
+}
+
+const pepper = async (appSecret: string, verifierBytes: Uint8Array<ArrayBuffer>) =>
+  toBase64Url(await crypto.subtle.sign("HMAC", await pepperKey(appSecret), verifierBytes));
 
 export interface PasswordDerivation {
   /** what goes in users.password_hash */
@@ -25,23 +55,38 @@ export interface PasswordDerivation {
   wrapSecret: Uint8Array;
 }
 
-export async function hashPassword(password: string): Promise<PasswordDerivation> {
+export async function hashPassword(password: string, appSecret: string): Promise<PasswordDerivation> {
   const salt = randomBytes(16);
   const out = await pbkdf2(password, salt, PBKDF2_ITERATIONS);
   return {
-    stored: `${SCHEME}$${PBKDF2_ITERATIONS}$${toBase64Url(salt)}$${toBase64Url(out.slice(0, 32))}`,
+    stored: `${PASSWORD_SCHEME}$${PBKDF2_ITERATIONS}$${toBase64Url(salt)}$${await pepper(appSecret, out.slice(0, 32))}`,
     wrapSecret: out.slice(32),
   };
 }
 
-/** Returns the wrap secret when the password matches, null otherwise. Runs the full KDF in every case. */
-export async function verifyPassword(stored: string, password: string): Promise<Uint8Array | null> {
-  const [scheme, iter, salt, hash] = stored.split("$");
-  const iterations = Number(iter);
-  if (scheme !== SCHEME || !Number.isInteger(iterations) || iterations < 1 || !salt || !hash) return null;
-  const out = await pbkdf2(password, fromBase64Url(salt), iterations);
-  return constantTimeEqual(toBase64Url(out.slice(0, 32)), hash) ? out.slice(32) : null;
+export interface PasswordMatch {
+  wrapSecret: Uint8Array;
+  /** the stored form is older than the current one (legacy scheme or fewer iterations): rewrite it now */
+  outdated: boolean;
 }
 
-/** A stored hash of a random password: lets login spend the same time on an unknown email as on a wrong password. */
-export const DUMMY_PASSWORD_HASH = `${SCHEME}$${PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
+/** Returns the wrap secret when the password matches, null otherwise. Runs the full KDF in every case. */
+export async function verifyPassword(stored: string, password: string, appSecret: string): Promise<PasswordMatch | null> {
+  const [scheme, iter, salt, hash, extra] = stored.split("$");
+  const iterations = Number(iter);
+  if ((scheme !== PASSWORD_SCHEME && scheme !== LEGACY_SCHEME) || !Number.isInteger(iterations) || iterations < 1 || !salt || !hash || extra !== undefined) return null;
+  let saltBytes: Uint8Array<ArrayBuffer>;
+  try {
+    saltBytes = fromBase64Url(salt);
+  } catch {
+    return null;
+  }
+  const out = await pbkdf2(password, saltBytes, iterations);
+  const verifier = out.slice(0, 32);
+  const expected = scheme === PASSWORD_SCHEME ? await pepper(appSecret, verifier) : toBase64Url(verifier);
+  if (!constantTimeEqual(expected, hash)) return null;
+  return { wrapSecret: out.slice(32), outdated: scheme !== PASSWORD_SCHEME || iterations < PBKDF2_ITERATIONS };
+}
+
+/** A stored hash of no password: lets login spend the same time (PBKDF2 + HMAC) on an unknown email as on a wrong password. */
+export const DUMMY_PASSWORD_HASH = `${PASSWORD_SCHEME}$${PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;

@@ -122,6 +122,8 @@ dashboardPage.get("/dashboard", async (c) => {
           <h2>Supprimer mon compte</h2>
           <p>Supprime définitivement votre compte, vos points de livraison, votre cache chiffré et vos clés.</p>
           <form method="post" action="/dashboard/delete-account">
+            <label for="delete-password">Mot de passe (demandé à nouveau pour confirmer)</label>
+            <input id="delete-password" name="password" type="password" autocomplete="current-password" required />
             <label>
               <input type="checkbox" name="confirm" value="yes" required /> Je comprends que c'est irréversible
             </label>

@@ -16,7 +16,7 @@ describe("POST /api/accounts/signup", () => {
     // the secret is not stored anywhere in D1
     const dump = JSON.stringify(await env.DB.prepare("SELECT * FROM users").all());
     expect(dump).not.toContain(body.data.client_secret);
-    expect(dump).toContain("pbkdf2-sha256$100000$");
+    expect(dump).toContain("pbkdf2-sha256-peppered$100000$");
   });
 
   it("answers 409 USER_EXISTS for a duplicate email, 400 for a bad email or a short password", async () => {
@@ -112,10 +112,11 @@ describe("authentication, four ways", () => {
     expect(statuses[10]).toBe(429);
   });
 
-  it("throttles login attempts per email (429 TOO_MANY_ATTEMPTS with Retry-After)", async () => {
+  it("throttles login attempts per (email, IP) pair (429 TOO_MANY_ATTEMPTS with Retry-After)", async () => {
     const a = await apiSignup();
+    const ip = randomIp();
     let last: Response | undefined;
-    for (let i = 0; i < 12; i++) last = await call("/api/accounts/login", json({ email: a.email, password: "wrong password" }));
+    for (let i = 0; i < 11; i++) last = await call("/api/accounts/login", json({ email: a.email, password: "wrong password" }, { "CF-Connecting-IP": ip }));
     expect(last!.status).toBe(429);
     expect(Number(last!.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(((await last!.json()) as { error: { code: string } }).error.code).toBe("TOO_MANY_ATTEMPTS");
@@ -184,5 +185,21 @@ describe("usage stats and admin", () => {
     const missing = await call(`/api/admin/users/${crypto.randomUUID()}/reset-quota`, { method: "POST", headers: bearer(admin.clientSecret) });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("USER_NOT_FOUND");
+  });
+});
+
+describe("OpenAPI document keeps step with the account routes", () => {
+  it("documents recovery, deletion with the password, the throttled password change and the admin deletion", async () => {
+    type Op = { requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; responses: Record<string, unknown> };
+    const doc = (await (await call("/api/openapi.json")).json()) as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> } };
+    const schemaOf = (op: Op) => doc.components.schemas[op.requestBody!.content["application/json"].schema.$ref!.split("/").pop()!];
+    const recover = doc.paths["/api/accounts/recover"].post;
+    expect(Object.keys(schemaOf(recover).properties).sort()).toEqual(["client_secret", "email", "new_password"]);
+    expect(Object.keys(recover.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "429"]));
+    const del = doc.paths["/api/accounts/me"].delete;
+    expect(Object.keys(schemaOf(del).properties)).toEqual(["password"]);
+    expect(Object.keys(del.responses)).toEqual(expect.arrayContaining(["200", "401", "429"]));
+    expect(Object.keys(doc.paths["/api/accounts/update-password"].post.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "429"]));
+    expect(Object.keys(doc.paths["/api/admin/users/{user_id}"].delete.responses)).toEqual(expect.arrayContaining(["200", "403", "404"]));
   });
 });

@@ -67,14 +67,52 @@ describe("property 6: throttling", () => {
     expect((await loginJson(a.email, a.password)).status).toBe(200);
   });
 
-  it("the login page is throttled per email too, and gives no session while throttled", async () => {
+  // SECURITY.md 6: "A stranger cannot lock a user out: the tight limit is per (email, IP) pair, the per-email
+  // limit is looser." Numbers (15-minute windows): 10 per pair, 100 per email, 30 per IP.
+  it("a stranger cannot lock the owner out (API): 10 tries per (email, IP) block that pair only; the owner logs in from elsewhere", async () => {
     const a = await apiSignup();
-    for (let i = 0; i < 10; i++) expect((await new Browser().form("/login", { email: a.email, password: "wrong password" })).status).toBe(401);
-    const b = new Browser();
-    const res = await b.form("/login", { email: a.email, password: a.password });
+    const stranger = randomIp();
+    for (let i = 0; i < 10; i++) expect((await loginJson(a.email, `guess ${i}`, stranger)).status).toBe(401);
+    const blocked = await loginJson(a.email, a.password, stranger);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await blocked.json()).toMatchObject({ success: false, error: { code: "TOO_MANY_ATTEMPTS" } });
+    // the stranger's blocked tries do not count against the owner: still blocked, and the owner still gets in
+    for (let i = 0; i < 5; i++) expect((await loginJson(a.email, `guess more ${i}`, stranger)).status).toBe(429);
+    expect((await loginJson(a.email, a.password, randomIp())).status).toBe(200);
+    // the same stranger address may still log in to another account (the pair, not the IP, is blocked)
+    const b = await apiSignup();
+    expect((await loginJson(b.email, b.password, stranger)).status).toBe(200);
+  });
+
+  it("the same on the login page: the pair is blocked (429, no session), the owner's browser logs in", async () => {
+    const a = await apiSignup();
+    const stranger = new Browser();
+    for (let i = 0; i < 10; i++) expect((await stranger.form("/login", { email: a.email, password: "wrong password" })).status).toBe(401);
+    const res = await stranger.form("/login", { email: a.email, password: a.password });
     expect(res.status).toBe(429);
+    expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(res.headers.getSetCookie()).toEqual([]);
-    expect(b.cookies.size).toBe(0);
+    expect(stranger.cookies.size).toBe(0);
+    const owner = new Browser();
+    expect((await owner.form("/login", { email: a.email, password: a.password })).status).toBe(303);
+    expect(owner.cookies.size).toBe(1);
+  });
+
+  it("the page and the API share the counters: tries on one count on the other", async () => {
+    const a = await apiSignup();
+    const b = new Browser();
+    for (let i = 0; i < 10; i++) expect((await b.form("/login", { email: a.email, password: "wrong password" })).status).toBe(401);
+    expect((await loginJson(a.email, a.password, b.ip)).status).toBe(429);
+  });
+
+  it("per email, across addresses: 100 tries in 15 minutes, then 429 from any address (a distributed guesser is stopped)", async () => {
+    const a = await apiSignup();
+    const ips = Array.from({ length: 10 }, () => randomIp());
+    for (const ip of ips) for (let i = 0; i < 10; i++) expect((await loginJson(a.email, `guess ${i}`, ip)).status).toBe(401);
+    const blocked = await loginJson(a.email, a.password, randomIp());
+    expect(blocked.status).toBe(429);
+    expect(await blocked.json()).toMatchObject({ success: false, error: { code: "TOO_MANY_ATTEMPTS" } });
   });
 
   // SECURITY.md 6: "Login and signup are throttled per IP and per email": without the per-email count, an

@@ -82,7 +82,7 @@ describe("property 7: deletion is total", () => {
     expect(usage.noCache + usage.cached).toBeGreaterThan(0);
     const cookie = `lg_session=${b.cookies.get("lg_session")}`;
 
-    const gone = await call("/api/accounts/me", { method: "DELETE", headers: bearer(account.clientSecret) });
+    const gone = await call("/api/accounts/me", { method: "DELETE", headers: { "Content-Type": "application/json", ...bearer(account.clientSecret) }, body: JSON.stringify({ password: account.password }) });
     expect(gone.status).toBe(200);
 
     const dump = JSON.stringify(await d1Dump());

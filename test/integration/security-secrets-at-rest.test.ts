@@ -74,7 +74,7 @@ describe("property 2: no secret is stored in the clear", () => {
     // what is stored instead: the keyed hash (HMAC under APP_SECRET), behind a unique index
     const row = (await env.DB.prepare("SELECT client_secret_hash, password_hash FROM users WHERE id = ?").bind(api.userId).first<Record<string, string>>())!;
     expect(row.client_secret_hash).toBe(await keyedHash(env.APP_SECRET!, "client-secret", secrets.regeneratedSecret));
-    expect(row.password_hash).toMatch(/^pbkdf2-sha256\$100000\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(row.password_hash).toMatch(/^pbkdf2-sha256-peppered\$100000\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     const indexes = await env.DB.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'").all<{ name: string; sql: string }>();
     expect(indexes.results.find((i) => /client_secret_hash/.test(i.sql))?.sql).toMatch(/UNIQUE/i);
     const webUser = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(webAccount.email).first<{ id: string }>())!;

@@ -38,8 +38,13 @@ describe("keyedHash (SECURITY.md 1–2: stored secrets and KV names are HMACs un
   });
 });
 
-describe("constantTimeEqual", () => {
-  it("tells equal from different, whatever the lengths or the encoding", async () => {
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** Every string that differs from `issued` only in its last character, one per base64url character. */
+const lastCharVariants = (issued: string) => [...BASE64URL].map((ch) => `${issued.slice(0, -1)}${ch}`);
+
+describe("constantTimeEqual: one comparison rule, the exact string issued (SECURITY.md 2–3)", () => {
+  it("tells equal from different, whatever the lengths", async () => {
     const h = await keyedHash(SECRET, "p", "v");
     const other = await keyedHash(SECRET, "p", "w");
     expect(constantTimeEqual(h, h)).toBe(true);
@@ -51,8 +56,28 @@ describe("constantTimeEqual", () => {
     expect(constantTimeEqual(h, toBase64Url(bytes))).toBe(false);
     expect(constantTimeEqual(h, h.slice(0, -2))).toBe(false);
     expect(constantTimeEqual(h, `${h}AA`)).toBe(false);
+    expect(constantTimeEqual(h, `${h}=`)).toBe(false);
     expect(constantTimeEqual(h, "not base64url!")).toBe(false);
-    expect(constantTimeEqual("***", "***")).toBe(false);
+    expect(constantTimeEqual(h, "")).toBe(false);
+    expect(constantTimeEqual("", h)).toBe(false);
+  });
+
+  // A 43-character HMAC carries 256 bits in 258: the decoder ignores the last character's 2 low bits, so
+  // a compare-after-decoding rule accepts 3 other spellings. All 64 last characters are tried: only the one issued passes.
+  it("a keyed hash: of the 64 possible last characters only the issued one matches", async () => {
+    const h = await keyedHash(SECRET, "client-secret", "lgs_abc");
+    expect(h).toHaveLength(43);
+    const accepted = lastCharVariants(h).filter((v) => constantTimeEqual(h, v) && constantTimeEqual(v, h));
+    expect(accepted).toEqual([h]);
+  });
+
+  // The consent state's MAC (src/consent/state.ts) is the HMAC's first 22 characters: 132 bits of which the
+  // decoder keeps 128, so 16 spellings of the last character would decode to the same bytes.
+  it("a consent-state-shaped MAC (22 characters): of the 64 possible last characters only the issued one matches", async () => {
+    const tag = (await keyedHash(SECRET, "consent-state", "5f0c6a0e-6f1e-4d43-9a55-0d1f2e3a4b5c.AAAAAAAAAAAAAAAAAAAAAA")).slice(0, 22);
+    expect(tag).toHaveLength(22);
+    const accepted = lastCharVariants(tag).filter((v) => constantTimeEqual(v, tag));
+    expect(accepted).toEqual([tag]);
   });
 
   it("compares with the runtime's timing-safe primitive, not with ===", async () => {
