@@ -10,7 +10,7 @@ export const users = sqliteTable(
   {
     id: text("id").primaryKey(), // UUID v4, the public user_id
     email: text("email").notNull(), // lower-cased
-    passwordHash: text("password_hash").notNull(), // "pbkdf2-sha256$<iter>$<salt b64u>$<hash b64u>"
+    passwordHash: text("password_hash").notNull(), // "pbkdf2-sha256-peppered$<iter>$<salt b64u>$<HMAC(pepper, PBKDF2 half) b64u>" (legacy "pbkdf2-sha256$…" upgraded at next login)
     clientId: text("client_id").notNull(), // public, permanent
     clientSecretHash: text("client_secret_hash").notNull(), // HMAC-SHA-256(APP_SECRET, client_secret), b64u
     dataKeyBySecret: text("data_key_by_secret").notNull(), // account data key wrapped under HKDF(client_secret)
