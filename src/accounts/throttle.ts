@@ -12,7 +12,15 @@ import { AppError } from "../http/errors";
  * Keys are keyed hashes: the table reveals neither addresses nor emails.
  */
 const WINDOW_MS = 15 * 60 * 1000;
-const LIMITS = { "login-ip": 30, "login-email": 10, "signup-ip": 10, "signup-email": 10 } as const;
+const LIMITS = {
+  "login-ip": 30,
+  "login-email": 10,
+  "signup-ip": 10,
+  "signup-email": 10,
+  // POST /consent and GET /oauth/callback both count: 20 is ten complete consents per account.
+  "consent-account": 20,
+  "consent-ip": 60,
+} as const;
 type Scope = keyof typeof LIMITS;
 
 async function hit(env: Env, scope: Scope, subject: string, nowMs: number) {
@@ -49,4 +57,14 @@ export async function throttleSignup(env: Env, ip: string, email: string) {
   const now = Date.now();
   await hit(env, "signup-ip", ip, now);
   await hit(env, "signup-email", email.trim().toLowerCase(), now);
+}
+
+/**
+ * POST /consent and GET /oauth/callback (SECURITY.md property 3): a callback calls Enedis, so it is throttled per
+ * IP and, when the caller is known (dashboard session), per account.
+ */
+export async function throttleConsent(env: Env, ip: string, userId: string | undefined) {
+  const now = Date.now();
+  await hit(env, "consent-ip", ip, now);
+  if (userId) await hit(env, "consent-account", userId, now);
 }

@@ -67,7 +67,9 @@ export interface PdlSummary {
   offpeakHours: string | null;
   hasConsumption: boolean;
   hasProduction: boolean;
+  /** The PDL's consent record: its own end date and Enedis's state of it (ACTIF, DEMANDE; null for v1). */
   consentExpiresAt: string | null;
+  consentStatus: string | null;
 }
 
 /**
