@@ -55,11 +55,12 @@ describe("property 8: nothing leaks in logs or errors", () => {
     // v2 (default): the callback carries autorisation_id where v1 carried code; neither may reach a log
     const consentAnswer = (url: URL) => url.searchParams.get("code") ?? url.searchParams.get("autorisation_id")!;
     secrets.code = [consentAnswer(flow.callback)];
-    secrets.enedisToken = [(await readTokenRecord(env, PDL))!.accessToken];
     const auth = bearer(account.clientSecret);
 
     // data that works: daily, load curve, contract; through the session and an access token too
     const daily = await read("daily", `/api/enedis/consumption/daily/${PDL}?start=${daysAgo(30)}&end=${daysAgo(20)}`, auth);
+    // The consent keeps no token per PDL: the mirror's first read got the one it used.
+    secrets.enedisToken = [(await readTokenRecord(env, PDL))!.accessToken];
     const values = (JSON.parse(daily.body) as { data: { meter_reading: { interval_reading: Array<{ value: string }> } } }).data.meter_reading.interval_reading.map((r) => r.value);
     secrets.meterValues = values.filter((v) => v.length >= 4);
     expect(secrets.meterValues.length).toBeGreaterThan(0);

@@ -84,10 +84,12 @@ describe("property 2: no secret is stored in the clear", () => {
 
   it("the Enedis token record in KV is sealed: its raw value holds neither the Enedis access token nor the PDL", async () => {
     const b = new Browser();
-    await b.signup();
+    const account = await b.signup();
     await env.DB.prepare("DELETE FROM usage_points").run();
     await consent(b, "durand");
     for (const pdl of ["09200000000001", "09200000000002"]) {
+      // The consent keeps no token per PDL: the mirror's first read stores the one it uses.
+      await call(`/api/enedis/contract/${pdl}`, { headers: bearer(account.clientSecret) });
       const record = await readTokenRecord(env, pdl);
       expect(record?.accessToken, pdl).toBeTruthy();
       const key = await tokenRecordKey(env, pdl);
