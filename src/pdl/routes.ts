@@ -99,7 +99,8 @@ pdlApi.openapi(
     const [usage, token] = await Promise.all([usageFor(c.env, userId), readTokenRecord(c.env, pdl.usagePointId)]);
     const config = getConfig(c.env);
     const expires = pdl.consentExpiresAt ?? token?.consentExpiresAt ?? null;
-    const consentValid = !!token && !!expires && Date.parse(expires) > Date.now() && pdl.lastError !== "CONSENT_REQUIRED" && pdl.lastError !== "NOT_OWNER";
+    // The consent record is the PDL's own (usage_points); the Enedis token is the application's, not a consent.
+    const consentValid = !!expires && Date.parse(expires) > Date.now() && pdl.lastError !== "CONSENT_REQUIRED" && pdl.lastError !== "NOT_OWNER";
     return c.json(
       {
         success: true as const,

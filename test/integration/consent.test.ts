@@ -36,6 +36,8 @@ describe("consent journey (v2 by default, simulator)", () => {
     for (const r of records.results) expect(r).toEqual({ e: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), s: "ACTIF" });
     // One application token serves the gateway: no token record per PDL any more.
     expect((await env.KV.list({ prefix: "tok:" })).keys).toEqual([]);
+    const status = (await (await call("/api/pdl/09200000000001/status", { headers: bearer(account.clientSecret) })).json()) as { data: Record<string, unknown> };
+    expect(status.data).toMatchObject({ consent_valid: true, consent_expires_at: records.results[0].e });
     // The Enedis calls counted against the account: one discovery page + one contract summary per PDL.
     expect(await noCacheUsed(account.clientSecret)).toBe(3);
     // consenting again lists the same PDLs, none new
@@ -47,7 +49,7 @@ describe("consent journey (v2 by default, simulator)", () => {
   it("Détails shows contract, address and a chart; the dashboard then charts it from the cache at no quota cost", async () => {
     const b = new Browser();
     const account = await b.signup();
-    await consent(b, "martin");
+    expect((await consent(b, "martin")).dashboardUrl).toMatch(/consent=success/);
     const details = await b.fetch("/dashboard/pdl/09100000000001");
     expect(details.status).toBe(200);
     const html = await details.text();
