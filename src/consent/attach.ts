@@ -1,7 +1,7 @@
 import { createEnedisClient } from "../enedis/client";
 import { contractSummary, type ContractSummary } from "../enedis/contract-summary";
 import { createTransport } from "../enedis/transport";
-import type { DiscoveredUsagePoint, DiscoveryOptions, EnedisClient } from "../enedis/types";
+import type { DiscoveredUsagePoint, EnedisClient } from "../enedis/types";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
 import { holdersOf, upsertPdl } from "../pdl/store";
@@ -29,7 +29,7 @@ const NO_SUMMARY: ContractSummary = { subscribedPower: null, offpeakHours: null,
  * against the account's no-cache quota (one per discovery request, one per contract summary). If any PDL is held
  * by another account, or Enedis refuses any, nothing is attached and both say the same (`not_attached`).
  */
-export async function attachConsentedPdls(env: Env, userId: string, answer: ConsentAnswer, discovery?: DiscoveryOptions): Promise<ConsentResult> {
+export async function attachConsentedPdls(env: Env, userId: string, answer: ConsentAnswer): Promise<ConsentResult> {
   let points: DiscoveredUsagePoint[];
   let token: string;
   try {
@@ -38,7 +38,7 @@ export async function attachConsentedPdls(env: Env, userId: string, answer: Cons
     points =
       answer.version === "v1"
         ? (await client.usagePointsForV1(token, answer.usagePointIds)).usagePoints
-        : (await client.usagePointsForV2(token, answer.autorisationId, discovery)).usagePoints;
+        : (await client.usagePointsForV2(token, answer.autorisationId)).usagePoints;
   } catch (error) {
     return { outcome: failureOf(error) };
   }
@@ -52,10 +52,11 @@ export async function attachConsentedPdls(env: Env, userId: string, answer: Cons
   const records = [];
   try {
     const client = createEnedisClient(env);
-    const v1End = consentEndFrom(new Date());
+    // v1 gives no end date (nor a v2 service without dateFin): the 36 months the gateway asked for.
+    const askedEnd = consentEndFrom(new Date());
     for (const point of found.values()) {
       const summary = await summaryOf(env, userId, client, token, point.usagePointId);
-      records.push({ id: point.usagePointId, summary, consentExpiresAt: point.consentExpiresAt ?? v1End, consentStatus: point.consentStatus ?? null });
+      records.push({ id: point.usagePointId, summary, consentExpiresAt: point.consentExpiresAt ?? askedEnd, consentStatus: point.consentStatus ?? null });
     }
   } catch (error) {
     return { outcome: failureOf(error) };
