@@ -8,7 +8,7 @@ describe("config", () => {
     const c = getConfig({ ...(base as object) } as never);
     expect(c.enedisEnv).toBe("simulator");
     expect(c.apiBaseUrl).toBe("http://localhost:8000/simulator");
-    expect(c.authorizeUrl).toBe("http://localhost:8000/simulator/dataconnect/v1/oauth2/authorize");
+    expect(c.authorizeUrl).toBe("http://localhost:8000/simulator/dataconnect/v2/oauth2/authorize");
     expect(c.dailyLimitNoCache).toBe(50);
     expect(c.dailyLimitWithCache).toBe(1000);
   });
