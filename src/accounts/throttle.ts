@@ -17,7 +17,9 @@ import { AppError } from "../http/errors";
  */
 const WINDOW_MS = 15 * 60 * 1000;
 const CREDENTIAL_LIMITS = { "login-pair": 10, "password-account": 10, "password-ip": 30 } as const;
-const LIMITS = { "login-ip": 30, "login-email": 100, "signup-ip": 10, "signup-email": 10, ...CREDENTIAL_LIMITS } as const;
+// POST /consent and GET /oauth/callback both count: 20 is ten complete consents per account.
+const CONSENT_LIMITS = { "consent-account": 20, "consent-ip": 60 } as const;
+const LIMITS = { "login-ip": 30, "login-email": 100, "signup-ip": 10, "signup-email": 10, ...CREDENTIAL_LIMITS, ...CONSENT_LIMITS } as const;
 type Scope = keyof typeof LIMITS;
 
 async function hit(env: Env, scope: Scope, subject: string, nowMs: number) {
@@ -64,4 +66,14 @@ export async function throttleSignup(env: Env, ip: string, email: string) {
   const now = Date.now();
   await hit(env, "signup-ip", ip, now);
   await hit(env, "signup-email", email.trim().toLowerCase(), now);
+}
+
+/**
+ * POST /consent and GET /oauth/callback (SECURITY.md property 3): a callback calls Enedis, so it is throttled per
+ * IP and, when the caller is known (dashboard session), per account.
+ */
+export async function throttleConsent(env: Env, ip: string, userId: string | undefined) {
+  const now = Date.now();
+  await hit(env, "consent-ip", ip, now);
+  if (userId) await hit(env, "consent-account", userId, now);
 }

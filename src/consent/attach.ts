@@ -1,60 +1,108 @@
+import { withApplicationToken } from "../enedis/app-token";
 import { createEnedisClient } from "../enedis/client";
-import { contractSummary } from "../enedis/contract-summary";
-import { writeTokenRecord } from "../enedis/token-store";
-import type { DiscoveredUsagePoint, EnedisToken } from "../enedis/types";
+import { contractSummary, type ContractSummary } from "../enedis/contract-summary";
+import { OFFPEAK_UNAVAILABLE, offpeakMissing } from "../enedis/offpeak-note";
+import { createTransport } from "../enedis/transport";
+import type { DiscoveredUsagePoint, EnedisClient } from "../enedis/types";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
 import { holdersOf, upsertPdl } from "../pdl/store";
+import type { ConsentAnswer } from "./answer";
 import { consentEndFrom } from "./authorize-url";
+import { meteredCall, meteredTransport } from "./metering";
+import type { ConsentOutcome } from "./outcomes";
 
-/** What Enedis sent back to /oauth/callback, already validated. */
-export type ConsentAnswer = { version: "v1"; usagePointIds: string[] } | { version: "v2"; autorisationId: string };
+export type ConsentResult = { outcome: "success"; detected: number; created: number } | { outcome: ConsentOutcome };
 
-export interface AttachResult {
-  detected: number;
-  created: number;
-}
+/** When the contract cannot be read (or the quota is spent): the PDL is attached all the same, summary unknown. */
+const NO_SUMMARY: ContractSummary = { subscribedPower: null, offpeakHours: null, hasConsumption: true, hasProduction: false, activationDate: null };
 
 /**
- * PRODUCT.md step 6: Enedis token → every usage point of the consenting customer → each PDL in D1 with its
- * contract summary → one sealed token record per PDL. If any of them is held by another account, nothing is
- * attached (the v1 redirect's ids are not signed by Enedis, so they could be someone else's).
+ * PRODUCT.md step 6: every usage point of the consent (v2: subscribed_services; v1: the v5 list, or each id
+ * confirmed on 2026) → each PDL in D1 with its contract summary and its own consent record. Enedis calls count
+ * against the account's no-cache quota (one per discovery request, one per contract summary). If any PDL is held
+ * by another account, or Enedis refuses any, nothing is attached and both say the same (`not_attached`).
  */
-export async function attachConsentedPdls(env: Env, userId: string, answer: ConsentAnswer): Promise<AttachResult> {
-  const client = createEnedisClient(env);
-  const token = await client.fetchToken();
+export async function attachConsentedPdls(env: Env, userId: string, answer: ConsentAnswer): Promise<ConsentResult> {
   let points: DiscoveredUsagePoint[];
-  let consentEnd = consentEndFrom(new Date());
-  if (answer.version === "v1") {
-    points = (await client.usagePointsForV1(token.accessToken, answer.usagePointIds)).usagePoints;
-  } else {
-    const found = await client.usagePointsForV2(token.accessToken, answer.autorisationId);
-    points = found.usagePoints;
-    if (found.consentEndsAt) consentEnd = found.consentEndsAt;
+  let token = "";
+  try {
+    // The gateway's one application token (API.md): after an Enedis 401, one new token and one retry.
+    const client = createEnedisClient(env, meteredTransport(env, userId, createTransport(env)));
+    points = await withApplicationToken(env, async (accessToken) => {
+      token = accessToken;
+      return answer.version === "v1"
+        ? (await client.usagePointsForV1(accessToken, answer.usagePointIds)).usagePoints
+        : (await client.usagePointsForV2(accessToken, answer.autorisationId)).usagePoints;
+    });
+  } catch (error) {
+    return { outcome: failureOf(error) };
   }
-  const ids = [...new Set(points.map((p) => p.usagePointId).filter((id) => /^\d{14}$/.test(id)))];
-  if (ids.length === 0) throw new AppError(404, "NO_DATA", "Enedis n'a indiqué aucun point de livraison pour ce consentement.");
+  const found = new Map(points.filter((p) => /^\d{14}$/.test(p.usagePointId)).map((p) => [p.usagePointId, p]));
+  if (found.size === 0) return { outcome: "no_pdl" };
 
-  const holders = await holdersOf(env, ids);
-  if ([...holders.values()].some((holder) => holder !== userId)) {
-    throw new AppError(409, "PDL_TAKEN", "Un point de livraison de ce consentement est rattaché à un autre compte.");
+  const holders = await holdersOf(env, [...found.keys()]);
+  if ([...holders.values()].some((holder) => holder !== userId)) return { outcome: "not_attached" };
+
+  // Every summary first, so that a refusal half-way (gateway budget spent) attaches nothing rather than a part.
+  const records = [];
+  try {
+    const client = createEnedisClient(env);
+    // v1 gives no end date (nor a v2 service without dateFin): the 36 months the gateway asked for.
+    const askedEnd = consentEndFrom(new Date());
+    for (const point of found.values()) {
+      const { summary, lastError } = await summaryOf(env, userId, client, token, point.usagePointId);
+      records.push({ id: point.usagePointId, summary, lastError, consentExpiresAt: point.consentExpiresAt ?? askedEnd, consentStatus: point.consentStatus ?? null });
+    }
+  } catch (error) {
+    return { outcome: failureOf(error) };
   }
 
   let created = 0;
-  for (const id of ids) {
-    const summary = await summaryOf(client, token, id);
-    if (await upsertPdl(env, userId, id, { ...summary, consentExpiresAt: consentEnd })) created++;
-    await writeTokenRecord(env, id, { accessToken: token.accessToken, expiresAtMs: token.expiresAtMs, consentExpiresAt: consentEnd });
+  for (const r of records) {
+    try {
+      if (await upsertPdl(env, userId, r.id, { ...r.summary, consentExpiresAt: r.consentExpiresAt, consentStatus: r.consentStatus, lastError: r.lastError })) created++;
+    } catch (error) {
+      // Attached to another account between the check above and now: never moved.
+      if (error instanceof AppError && error.code === "PDL_TAKEN") return { outcome: "not_attached" };
+      throw error;
+    }
   }
-  return { detected: ids.length, created };
+  return { outcome: "success", detected: records.length, created };
 }
 
-/** The contract summary kept in D1. A contract Enedis cannot give right now must not block the consent. */
-async function summaryOf(client: ReturnType<typeof createEnedisClient>, token: EnedisToken, usagePointId: string) {
+/**
+ * The contract summary kept in D1, one no-cache request. A contract Enedis cannot give now must not block the
+ * consent; off-peak hours nobody could read are recorded as the PDL's last error rather than silently absent.
+ */
+async function summaryOf(env: Env, userId: string, client: EnedisClient, token: string, usagePointId: string): Promise<{ summary: ContractSummary; lastError: string | null }> {
   try {
-    return contractSummary(await client.customerData(token.accessToken, "contract", usagePointId));
+    const contract = await meteredCall(env, userId, () => client.customerData(token, "contract", usagePointId));
+    return { summary: contractSummary(contract), lastError: offpeakMissing(contract) ? OFFPEAK_UNAVAILABLE : null };
   } catch (error) {
     if (error instanceof AppError && error.code === "ENEDIS_BUSY") throw error;
-    return { subscribedPower: null, offpeakHours: null, hasConsumption: true, hasProduction: false };
+    return { summary: NO_SUMMARY, lastError: null }; // quota spent, contract refused or Enedis down: attached without its summary
+  }
+}
+
+/** Which outcome an Enedis or quota failure during discovery gives. */
+function failureOf(error: unknown): ConsentOutcome {
+  if (!(error instanceof AppError)) throw error;
+  console.warn(JSON.stringify({ event: "consent_callback_failed", code: error.code }));
+  switch (error.code) {
+    case "QUOTA_EXCEEDED":
+      return "quota";
+    case "ENEDIS_BUSY":
+      return "busy";
+    // Enedis refused the consent or a PRM of it (no consent, not the holder, unknown PRM).
+    case "CONSENT_REQUIRED":
+    case "NOT_OWNER":
+    case "NO_DATA":
+      return "not_attached";
+    case "INVALID_USAGE_POINT_ID":
+    case "VALIDATION_ERROR":
+      return "malformed";
+    default:
+      return "enedis";
   }
 }

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { createRoute, z } from "@hono/zod-openapi";
 import { getConfig } from "../config";
 import { requireAuth } from "../http/auth";
@@ -7,62 +7,53 @@ import { authenticated, envelope, errorResponses, jsonContent } from "../http/op
 import type { AppEnv } from "../http/types";
 import { createApi } from "../http/validation";
 import { sessionCaller } from "../http/auth";
-import { attachConsentedPdls, type ConsentAnswer } from "./attach";
+import { clientIp, throttleConsent } from "../accounts/throttle";
+import { CallbackQuery, readConsentAnswer } from "./answer";
+import { attachConsentedPdls } from "./attach";
+import type { ConsentOutcome } from "./outcomes";
 import { authorizeUrl } from "./authorize-url";
 import { API_BINDING, consumeState, issueState } from "./state";
+
+export type { ConsentOutcome } from "./outcomes";
 
 /** POST /consent (dashboard button) and GET /oauth/callback (Enedis's redirect target). */
 export const consentPages = new Hono<AppEnv>();
 
+/** True when the consent throttle (accounts/throttle.ts) refused the attempt. */
+async function throttled(c: Context<AppEnv>, userId: string | undefined): Promise<boolean> {
+  try {
+    await throttleConsent(c.env, clientIp(c.req.raw), userId);
+    return false;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "TOO_MANY_ATTEMPTS") return true;
+    throw error;
+  }
+}
+
 consentPages.post("/consent", async (c) => {
   const me = await sessionCaller(c);
   if (!me?.sessionHash) return c.redirect("/login", 303);
+  // A browser user expects a page, not a bare 429: back to the dashboard with the French message.
+  if (await throttled(c, me.userId)) return c.redirect("/dashboard?consent=throttled", 303);
   const state = await issueState(c.env, me.userId, me.sessionHash);
   return c.redirect(authorizeUrl(getConfig(c.env), state), 302);
 });
 
-const usagePointIds = z
-  .string()
-  .max(2000)
-  .transform((v) => v.split(/[,;]/).map((s) => s.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^\d{14}$/)).min(1).max(100));
-
-const CallbackQuery = z.object({
-  state: z.string().max(200).optional(),
-  code: z.string().max(500).optional(),
-  usage_point_id: usagePointIds.optional(),
-  autorisation_id: z.string().max(200).optional(),
-  error: z.string().max(100).optional(),
-});
-
-/** Outcome of a callback, shown on the dashboard as a fixed French message (dashboard.tsx). */
-export type ConsentOutcome = "refused" | "invalid" | "used" | "expired" | "other_session" | "taken" | "enedis" | "busy" | "no_pdl" | "malformed";
-
 consentPages.get("/oauth/callback", async (c) => {
   const back = (outcome: ConsentOutcome) => c.redirect(`/dashboard?consent=${outcome}`, 302);
-  const query = CallbackQuery.safeParse(c.req.query());
   const me = await sessionCaller(c);
+  // Before the state is touched: a throttled callback leaves it unburnt (it expires on its own).
+  if (await throttled(c, me?.userId)) return back("throttled");
+  const query = CallbackQuery.safeParse(c.req.query());
   // The state is checked (and burnt) before anything else, refusal included: nothing is attached without it.
   const verdict = await consumeState(c.env, query.success ? query.data.state : c.req.query("state"), me?.sessionHash ? { hash: me.sessionHash, userId: me.userId } : undefined);
   if ("problem" in verdict) return back(verdict.problem);
   if (!query.success) return back("malformed");
-  const q = query.data;
-  if (q.error) return back("refused");
-  let answer: ConsentAnswer;
-  if (q.autorisation_id) answer = { version: "v2", autorisationId: q.autorisation_id };
-  else if (q.usage_point_id && q.code) answer = { version: "v1", usagePointIds: q.usage_point_id };
-  else return back("malformed");
-  try {
-    const { detected, created } = await attachConsentedPdls(c.env, verdict.userId, answer);
-    return c.redirect(`/dashboard?consent=success&detected=${detected}&new=${created}`, 302);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    console.warn(JSON.stringify({ event: "consent_callback_failed", code: error.code }));
-    if (error.code === "PDL_TAKEN") return back("taken");
-    if (error.code === "ENEDIS_BUSY") return back("busy");
-    if (error.code === "NO_DATA") return back("no_pdl");
-    return back("enedis");
-  }
+  const read = readConsentAnswer(query.data, getConfig(c.env).authorizeVersion);
+  if ("outcome" in read) return back(read.outcome);
+  const result = await attachConsentedPdls(c.env, verdict.userId, read.answer);
+  if (result.outcome !== "success") return back(result.outcome);
+  return c.redirect(`/dashboard?consent=success&detected=${result.detected}&new=${result.created}`, 302);
 });
 
 /**

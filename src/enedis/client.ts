@@ -41,11 +41,12 @@ export function withLegacyFallback(primary: EnedisClient, legacy: EnedisClient):
     }
   };
   return {
-    // Token and discovery are the same endpoints in both generations (common-endpoints.ts): asking v5 would
-    // send the very same request again, so they do not fall back.
+    // The token and v2 discovery are the same endpoints in both generations (common-endpoints.ts): asking v5
+    // would send the very same request again, so they do not fall back. v1 discovery differs (2026 confirms
+    // each id, v5 lists the customer's points): v5 answers when 2026 failed as an API.
     fetchToken: () => primary.fetchToken(),
-    usagePointsForV1: (token, ids) => primary.usagePointsForV1(token, ids),
-    usagePointsForV2: (token, autorisationId) => primary.usagePointsForV2(token, autorisationId),
+    usagePointsForV1: (token, ids) => attempt((c) => c.usagePointsForV1(token, ids)),
+    usagePointsForV2: (token, autorisationId, options) => primary.usagePointsForV2(token, autorisationId, options),
     meterReading: (token, kind, id, start, end) => attempt((c) => c.meterReading(token, kind, id, start, end)),
     customerData: async (token, kind, id) => {
       const answer = await attempt((c) => c.customerData(token, kind, id));

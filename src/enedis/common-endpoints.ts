@@ -1,13 +1,14 @@
 /**
  * The Enedis calls that are the same whatever generation serves the data: the application token
  * (`/oauth2/v3/token`, unchanged in 2026) and usage-point discovery after each consent page version
- * (v1 → `/customers_upc/v5/usage_points`, v2 → `/subscribed_services/v1`).
+ * (v1 → `/customers_upc/v5/usage_points`, or each id confirmed by `/situation_contrat_auto/v1/{prm}` when v5 is
+ * switched off; v2 → `/subscribed_services/v1`).
  */
 import { z } from "zod";
 import { AppError } from "../http/errors";
 import { EnedisUpstreamError, enedisError, readErrorFields } from "./errors";
 import { callEnedisJson, readBody } from "./transport";
-import type { DiscoveredUsagePoint, EnedisToken, EnedisTransport } from "./types";
+import type { DiscoveredUsagePoint, DiscoveryOptions, EnedisToken, EnedisTransport } from "./types";
 
 const USAGE_POINT_ID = /^\d{14}$/;
 
@@ -85,6 +86,7 @@ export async function discoverUsagePointsV1(
 }
 
 const SubscribedServicesAnswer = z.object({
+  nbTotalServices: z.union([z.number(), z.string()]).transform(Number).pipe(z.number().int().min(0)).optional(),
   serviceSouscrit: z
     .array(
       z.object({
@@ -96,34 +98,102 @@ const SubscribedServicesAnswer = z.object({
         dateFin: z.string().optional(),
       }),
     )
-    .default([]),
+    .nullish()
+    .transform((list) => list ?? []),
 });
+type SubscribedService = z.infer<typeof SubscribedServicesAnswer>["serviceSouscrit"][number];
 
 /**
- * v2 consent: the usage points an `autorisation_id` gives access to — active (`ACTIF`) data-access
- * (`ACCES`) services. `consentEndsAt` is the earliest end date among them (the safe one to show).
+ * A consent just given may not be listed yet (README: "not at all for a few seconds"): an empty list is asked
+ * again after each of these pauses (6.5 s in all) before the household is told no PDL was found.
+ */
+export const EMPTY_LIST_RETRY_DELAYS_MS: readonly number[] = [500, 1000, 2000, 3000];
+/** Pages read at most per listing: 20 pages of Enedis's 10 services; a household has far fewer PRMs. */
+export const MAX_SERVICE_PAGES = 20;
+
+/** States of a data-access service that give access: a consent just given may still read DEMANDE. */
+const KEPT_STATES = new Set(["ACTIF", "DEMANDE"]);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * v2 consent: the usage points an `autorisation_id` gives access to. Reads `POST /subscribed_services/v1` page by
+ * page (1, 2, …) until `nbTotalServices` services came or a page is empty; keeps data-access (`ACCES`) services
+ * that are ACTIF or DEMANDE. Each PRM gets its OWN consent end (its service's `dateFin`, the latest when it has
+ * several) and state (ACTIF when any of its services is).
  */
 export async function discoverUsagePointsV2(
   transport: EnedisTransport,
   accessToken: string,
   autorisationId: string,
-): Promise<{ usagePoints: DiscoveredUsagePoint[]; consentEndsAt?: string }> {
+  options: DiscoveryOptions = {},
+): Promise<{ usagePoints: DiscoveredUsagePoint[] }> {
   if (!/^\d{1,18}$/.test(autorisationId)) {
     throw new AppError(400, "VALIDATION_ERROR", "Identifiant d'autorisation Enedis invalide.", { field: "autorisation_id" });
   }
-  // autorisationId is an int64 in the swagger: written as a JSON number, digit for digit (no float rounding).
-  const requestBody = `{"autorisationId":${BigInt(autorisationId).toString()},"comptage":false}`;
-  const body = await callEnedisJson(transport, "subscribed_services", "/subscribed_services/v1", accessToken, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: requestBody,
-  });
-  const parsed = SubscribedServicesAnswer.safeParse(body);
-  if (!parsed.success) throw new EnedisUpstreamError(502, "ENEDIS_UNAVAILABLE", "Enedis a envoyé une liste de services illisible.", true, "services-shape");
-  const active = parsed.data.serviceSouscrit.filter(
-    (s) => s.etatCode === "ACTIF" && (s.serviceCode ?? s.serviceType) === "ACCES" && s.pointId && USAGE_POINT_ID.test(s.pointId),
-  );
-  const ids = [...new Set(active.map((s) => s.pointId!))];
-  const ends = active.map((s) => s.dateFin).filter((d): d is string => !!d).sort();
-  return { usagePoints: ids.map((usagePointId) => ({ usagePointId })), consentEndsAt: ends[0] };
+  const delays = options.retryDelaysMs ?? EMPTY_LIST_RETRY_DELAYS_MS;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let services = await listServices(transport, accessToken, autorisationId, options.maxPages ?? MAX_SERVICE_PAGES);
+  for (let i = 0; services.length === 0 && i < delays.length; i++) {
+    await sleep(delays[i]);
+    services = await listServices(transport, accessToken, autorisationId, options.maxPages ?? MAX_SERVICE_PAGES);
+  }
+  return { usagePoints: usagePointsOf(services) };
+}
+
+/** Every page of the authorisation's services, as Enedis lists them (Enedis's default filter: ACCES, ACTIF + DEMANDE). */
+async function listServices(transport: EnedisTransport, accessToken: string, autorisationId: string, maxPages: number): Promise<SubscribedService[]> {
+  const all: SubscribedService[] = [];
+  for (let page = 1; page <= maxPages; page++) {
+    // autorisationId is an int64 in the swagger: written as a JSON number, digit for digit (no float rounding).
+    const requestBody = `{"autorisationId":${BigInt(autorisationId).toString()},"comptage":false,"page":${page}}`;
+    const body = await callEnedisJson(transport, "subscribed_services", "/subscribed_services/v1", accessToken, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: requestBody,
+    });
+    const parsed = SubscribedServicesAnswer.safeParse(body);
+    if (!parsed.success) throw new EnedisUpstreamError(502, "ENEDIS_UNAVAILABLE", "Enedis a envoyé une liste de services illisible.", true, "services-shape");
+    const { nbTotalServices, serviceSouscrit } = parsed.data;
+    all.push(...serviceSouscrit);
+    if (serviceSouscrit.length === 0 || (nbTotalServices !== undefined && all.length >= nbTotalServices)) break;
+  }
+  return all;
+}
+
+/** One entry per PRM: its latest end date and its best state among its kept services. */
+export function usagePointsOf(services: SubscribedService[]): DiscoveredUsagePoint[] {
+  const byPrm = new Map<string, DiscoveredUsagePoint>();
+  for (const s of services) {
+    if (!s.pointId || !USAGE_POINT_ID.test(s.pointId)) continue;
+    if ((s.serviceCode ?? s.serviceType) !== "ACCES" || !KEPT_STATES.has(s.etatCode ?? "")) continue;
+    const state = s.etatCode as "ACTIF" | "DEMANDE";
+    const end = s.dateFin && ISO_DATE.test(s.dateFin) ? s.dateFin : undefined;
+    const known = byPrm.get(s.pointId);
+    if (!known) {
+      byPrm.set(s.pointId, { usagePointId: s.pointId, consentStatus: state, ...(end ? { consentExpiresAt: end } : {}) });
+      continue;
+    }
+    if (state === "ACTIF") known.consentStatus = "ACTIF";
+    if (end && (!known.consentExpiresAt || end > known.consentExpiresAt)) known.consentExpiresAt = end;
+  }
+  return [...byPrm.values()];
+}
+
+/**
+ * v1 consent on the 2026 APIs (v5 switched off): the redirect's ids are not signed by Enedis, so each one is
+ * confirmed by a `GET /situation_contrat_auto/v1/{prm}` before it may be attached. A PRM Enedis refuses makes
+ * the whole answer fail with Enedis's error (CONSENT_REQUIRED, NOT_OWNER, NO_DATA): the caller attaches nothing.
+ */
+export async function confirmUsagePointsV1(
+  transport: EnedisTransport,
+  accessToken: string,
+  usagePointIds: string[],
+): Promise<{ usagePoints: DiscoveredUsagePoint[] }> {
+  if (usagePointIds.length === 0 || !usagePointIds.every((id) => USAGE_POINT_ID.test(id))) {
+    throw new AppError(400, "INVALID_USAGE_POINT_ID", "Identifiant de point de livraison invalide (14 chiffres).", { field: "usage_point_id" });
+  }
+  const ids = [...new Set(usagePointIds)];
+  // One after the other: each call counts against the account's quota, and the first refusal stops the rest.
+  for (const id of ids) await callEnedisJson(transport, "usage_points", `/situation_contrat_auto/v1/${id}`, accessToken);
+  return { usagePoints: ids.map((usagePointId) => ({ usagePointId })) };
 }

@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config";
 import { AppError } from "../http/errors";
-import { discoverUsagePointsV1, discoverUsagePointsV2, fetchApplicationToken } from "./common-endpoints";
+import { confirmUsagePointsV1, discoverUsagePointsV2, fetchApplicationToken } from "./common-endpoints";
 import { addressToV5, contactToV5, contractToV5, identityToV5, measurementToMeterReading } from "./convert";
 import { EnedisUpstreamError } from "./errors";
 import { noteOffpeakMissing } from "./offpeak-note";
@@ -80,7 +80,8 @@ export function createDc2026Client(transport: EnedisTransport, config: Pick<Conf
       }
     },
 
-    usagePointsForV1: (accessToken, ids) => discoverUsagePointsV1(transport, accessToken, ids),
-    usagePointsForV2: (accessToken, autorisationId) => discoverUsagePointsV2(transport, accessToken, autorisationId),
+    // v5 is switched off in this generation: the redirect's ids are confirmed one by one instead of listed.
+    usagePointsForV1: (accessToken, ids) => confirmUsagePointsV1(transport, accessToken, ids),
+    usagePointsForV2: (accessToken, autorisationId, options) => discoverUsagePointsV2(transport, accessToken, autorisationId, options),
   };
 }

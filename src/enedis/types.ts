@@ -6,6 +6,14 @@ import { z } from "@hono/zod-openapi";
  * All shapes handed back are Enedis v5 shapes (API.md), whatever generation answered.
  */
 
+/** How v2 discovery waits for a consent just given (enedis/common-endpoints.ts). */
+export interface DiscoveryOptions {
+  /** Pauses before asking an empty list again ([] never asks again). */
+  retryDelaysMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
+  maxPages?: number;
+}
+
 /** The five metering series. */
 export type MeteringKind =
   | "consumption_daily"
@@ -63,6 +71,9 @@ export interface DiscoveredUsagePoint {
   usagePointId: string;
   status?: string; // "com" | "no_com" …
   meterType?: string; // "AMM" (Linky) …
+  /** v2: this PRM's own consent end (`YYYY-MM-DD`, its service's dateFin) and Enedis's state of it. */
+  consentExpiresAt?: string;
+  consentStatus?: "ACTIF" | "DEMANDE";
 }
 
 /** What a call is for, named the same whatever the generation: used in logs. (Budgets go by BudgetScope.) */
@@ -87,10 +98,13 @@ export interface EnedisClient {
   meterReading(accessToken: string, kind: MeteringKind, usagePointId: string, start: string, end: string): Promise<MeterReading>;
   /** v5 shapes of ../shared/enedis-api/openapi/08…11 ({customer: {usage_points: [...]}} etc.). */
   customerData(accessToken: string, kind: CustomerKind, usagePointId: string): Promise<unknown>;
-  /** v1 consent: every usage point of the consenting customer (`/customers_upc/v5/usage_points`). */
+  /**
+   * v1 consent: v5 lists every usage point of the consenting customer (`/customers_upc/v5/usage_points`); 2026
+   * confirms each of the redirect's ids (`/situation_contrat_auto/v1/{prm}`) and fails if Enedis refuses one.
+   */
   usagePointsForV1(accessToken: string, usagePointIds: string[]): Promise<{ customerId?: string; usagePoints: DiscoveredUsagePoint[] }>;
-  /** v2 consent: usage points of an `autorisation_id` (`POST /subscribed_services/v1`, services ACTIF + ACCES). */
-  usagePointsForV2(accessToken: string, autorisationId: string): Promise<{ usagePoints: DiscoveredUsagePoint[]; consentEndsAt?: string }>;
+  /** v2 consent: usage points of an `autorisation_id` (`POST /subscribed_services/v1`, every page, ACCES ACTIF or DEMANDE). */
+  usagePointsForV2(accessToken: string, autorisationId: string, options?: DiscoveryOptions): Promise<{ usagePoints: DiscoveredUsagePoint[] }>;
 }
 
 /**

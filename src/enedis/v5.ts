@@ -74,6 +74,6 @@ export function createV5Client(transport: EnedisTransport, config: Pick<Config, 
     },
 
     usagePointsForV1: (accessToken, ids) => discoverUsagePointsV1(transport, accessToken, ids),
-    usagePointsForV2: (accessToken, autorisationId) => discoverUsagePointsV2(transport, accessToken, autorisationId),
+    usagePointsForV2: (accessToken, autorisationId, options) => discoverUsagePointsV2(transport, accessToken, autorisationId, options),
   };
 }

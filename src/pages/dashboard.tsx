@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { getConfig } from "../config";
-import type { ConsentOutcome } from "../consent/routes";
+import { CONSENT_FAILURES, type ConsentOutcome } from "../consent/outcomes";
 import type { AppEnv } from "../http/types";
 import { usageFor } from "../limits/quota";
 import { listPdls, type UsagePointRow } from "../pdl/store";
@@ -16,22 +16,27 @@ import { sessionCaller } from "../http/auth";
 /** GET /dashboard — consent button, PDL list with "Détails", API credentials, quota use, account deletion. */
 export const dashboardPage = new Hono<AppEnv>();
 
-const CONSENT_MESSAGES: Record<Exclude<ConsentOutcome, never>, string> = {
+/** One fixed French message per consent outcome (consent/outcomes.ts). */
+const CONSENT_MESSAGES: Record<ConsentOutcome, string> = {
   refused: "Vous avez refusé le consentement sur le site d'Enedis : aucun point de livraison n'a été ajouté.",
   invalid: "Ce retour d'Enedis n'est pas valide (lien falsifié ou incomplet) : aucun point de livraison n'a été ajouté. Relancez le consentement.",
   used: "Ce retour d'Enedis a déjà été utilisé : aucun point de livraison n'a été ajouté. Relancez le consentement si besoin.",
   expired: "Le consentement a pris plus de 10 minutes et a expiré : aucun point de livraison n'a été ajouté. Relancez-le.",
   other_session: "Ce consentement a été lancé depuis une autre session : aucun point de livraison n'a été ajouté. Relancez-le depuis ce navigateur.",
-  taken: "Un des points de livraison de ce consentement est déjà rattaché à un autre compte : rien n'a été ajouté. Son titulaire doit d'abord le supprimer de son compte.",
+  // Held by another account or refused by Enedis: one message, so it tells nobody which PDLs are customers here.
+  not_attached:
+    "Aucun point de livraison n'a été ajouté : Enedis n'a pas confirmé ce consentement, ou l'un de ses points de livraison ne peut pas être rattaché à ce compte. Vérifiez votre consentement sur le site d'Enedis puis relancez-le.",
   enedis: "Enedis n'a pas pu répondre : aucun point de livraison n'a été ajouté et rien n'a été perdu. Réessayez dans quelques minutes.",
   busy: "Enedis est très sollicité en ce moment : réessayez dans une minute. Rien n'a été perdu.",
-  no_pdl: "Enedis n'a indiqué aucun point de livraison pour ce consentement.",
-  malformed: "La réponse d'Enedis est incomplète : aucun point de livraison n'a été ajouté. Relancez le consentement.",
+  no_pdl: "Enedis n'a indiqué aucun point de livraison pour ce consentement. S'il vient d'être donné, relancez-le dans quelques minutes.",
+  malformed: "La réponse d'Enedis est incomplète ou ne correspond pas au consentement demandé : aucun point de livraison n'a été ajouté. Relancez le consentement.",
+  throttled: "Trop de tentatives de consentement : aucun point de livraison n'a été ajouté. Réessayez dans quelques minutes.",
+  quota: "Votre quota quotidien de requêtes vers Enedis est épuisé : aucun point de livraison n'a été ajouté. Il repart à zéro à minuit UTC.",
 };
 
 const Flash = z.discriminatedUnion("consent", [
   z.object({ consent: z.literal("success"), detected: z.coerce.number().int().min(0).max(1000), new: z.coerce.number().int().min(0).max(1000) }),
-  z.object({ consent: z.enum(Object.keys(CONSENT_MESSAGES) as [ConsentOutcome, ...ConsentOutcome[]]) }),
+  z.object({ consent: z.enum(CONSENT_FAILURES) }),
 ]);
 
 function flashOf(query: Record<string, string>): { ok: boolean; text: string } | null {

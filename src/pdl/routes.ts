@@ -70,7 +70,7 @@ pdlApi.openapi(
     path: "/{usage_point_id}",
     tags,
     security: authenticated,
-    summary: "Remove a delivery point, its Enedis token record and its cache",
+    summary: "Remove a delivery point, its consent record and its cache",
     request: { params: UsagePointParams },
     responses: { 200: jsonContent(envelope(z.object({})), "Deleted"), ...errorResponses(400, 401, 404) },
   }),

@@ -67,7 +67,13 @@ export interface PdlSummary {
   offpeakHours: string | null;
   hasConsumption: boolean;
   hasProduction: boolean;
+  /** Meter activation from the contract (YYYY-MM-DD): reads never ask Enedis before it. */
+  activationDate: string | null;
+  /** The PDL's consent record: its own end date and Enedis's state of it (ACTIF, DEMANDE; null for v1). */
   consentExpiresAt: string | null;
+  consentStatus: string | null;
+  /** What the consent could not learn (e.g. OFFPEAK_UNAVAILABLE), kept as the PDL's last error; null clears it. */
+  lastError?: string | null;
 }
 
 /**
@@ -77,14 +83,14 @@ export interface PdlSummary {
 export async function upsertPdl(env: Env, userId: string, usagePointId: string, s: PdlSummary): Promise<boolean> {
   const inserted = await db(env)
     .insert(usagePoints)
-    .values({ usagePointId, userId, createdAt: nowIso(), lastError: null, ...s })
+    .values({ usagePointId, userId, createdAt: nowIso(), ...s, lastError: s.lastError ?? null })
     .onConflictDoNothing()
     .returning({ id: usagePoints.usagePointId })
     .get();
   if (inserted) return true;
   const updated = await db(env)
     .update(usagePoints)
-    .set({ ...s, lastError: null })
+    .set({ ...s, lastError: s.lastError ?? null })
     .where(and(eq(usagePoints.usagePointId, usagePointId), eq(usagePoints.userId, userId)))
     .returning({ id: usagePoints.usagePointId })
     .get();

@@ -1,8 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { readTokenRecord } from "../../src/enedis/token-store";
 import { Browser, bearer, call } from "../support/http";
-import { consent, flashOf, pdlIdsOf } from "../support/consent";
+import { consent, flashOf, forgedCallback, noCacheUsed, pdlIdsOf, userIdOf } from "../support/consent";
 
 // The simulator has a handful of households; each test starts with no PDL attached anywhere.
 beforeEach(async () => {
@@ -31,19 +30,26 @@ describe("consent journey (v2 by default, simulator)", () => {
       expect(pdl.has_consumption).toBe(true);
       expect(pdl.is_active).toBe(true);
       expect(Date.parse(pdl.consent_expires_at as string)).toBeGreaterThan(Date.now() + 1000 * 24 * 3600 * 365 * 2.9);
-      // one sealed Enedis token record per PDL
-      const record = await readTokenRecord(env, pdl.usage_point_id as string);
-      expect(record?.accessToken).toBeTruthy();
     }
+    // Each PDL's consent record: its own service's end date (YYYY-MM-DD) and Enedis's state of it.
+    const records = await env.DB.prepare("SELECT consent_expires_at AS e, consent_status AS s FROM usage_points ORDER BY usage_point_id").all<{ e: string; s: string }>();
+    for (const r of records.results) expect(r).toEqual({ e: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), s: "ACTIF" });
+    // One application token serves the gateway: no token record per PDL any more.
+    expect((await env.KV.list({ prefix: "tok:" })).keys).toEqual([]);
+    const status = (await (await call("/api/pdl/09200000000001/status", { headers: bearer(account.clientSecret) })).json()) as { data: Record<string, unknown> };
+    expect(status.data).toMatchObject({ consent_valid: true, consent_expires_at: records.results[0].e });
+    // The Enedis calls counted against the account: one discovery page + one contract summary per PDL.
+    expect(await noCacheUsed(account.clientSecret)).toBe(3);
     // consenting again lists the same PDLs, none new
     const again = await consent(b, "durand");
     expect(flashOf(again.html)).toBe("Bravo ! 2 points de livraison détectés (0 nouveaux).");
+    expect(await noCacheUsed(account.clientSecret)).toBe(6);
   });
 
   it("Détails shows contract, address and a chart; the dashboard then charts it from the cache at no quota cost", async () => {
     const b = new Browser();
     const account = await b.signup();
-    await consent(b, "martin");
+    expect((await consent(b, "martin")).dashboardUrl).toMatch(/consent=success/);
     const details = await b.fetch("/dashboard/pdl/09100000000001");
     expect(details.status).toBe(200);
     const html = await details.text();
@@ -136,17 +142,41 @@ describe("consent state (SECURITY.md property 3)", () => {
     expect(r.url).toBe("/dashboard?consent=expired");
   });
 
-  it("a PDL held by another account is not moved (v1 ids are not signed by Enedis)", async () => {
+  it("a PDL held by another account is never moved, and says exactly what an Enedis refusal says (no oracle)", async () => {
     const owner = new Browser();
     await owner.signup();
     expect(flashOf((await consent(owner, "martin")).html)).toMatch(/^Bravo/);
     const intruder = new Browser();
     await intruder.signup();
-    const r = await consent(intruder, "martin");
-    expect(r.dashboardUrl).toBe("/dashboard?consent=taken");
-    expect(pdlIdsOf(r.html)).toEqual([]);
+    const taken = await consent(intruder, "martin");
+    expect(taken.dashboardUrl).toBe("/dashboard?consent=not_attached");
+    expect(pdlIdsOf(taken.html)).toEqual([]);
     const holder = await env.DB.prepare("SELECT COUNT(*) AS n FROM usage_points WHERE usage_point_id = '09100000000001'").first<{ n: number }>();
     expect(holder?.n).toBe(1);
+
+    // An autorisation_id Enedis does not know (403 from subscribed_services): the very same page.
+    const stranger = new Browser();
+    await stranger.signup();
+    const refused = await forgedCallback(stranger, { autorisation_id: "987654321" });
+    expect(refused.dashboardUrl).toBe(taken.dashboardUrl);
+    expect(flashOf(refused.html)).toBe(flashOf(taken.html));
+    expect(flashOf(refused.html)).toBe(
+      "Aucun point de livraison n'a été ajouté : Enedis n'a pas confirmé ce consentement, ou l'un de ses points de livraison ne peut pas être rattaché à ce compte. Vérifiez votre consentement sur le site d'Enedis puis relancez-le.",
+    );
+  });
+
+  it("when one PDL of the consent is held by another account, none of them is attached", async () => {
+    const other = new Browser();
+    const otherAccount = await other.signup();
+    await env.DB.prepare("INSERT INTO usage_points (usage_point_id, user_id, created_at) VALUES ('09200000000002', ?, '2026-01-01T00:00:00Z')")
+      .bind(await userIdOf(otherAccount.clientSecret))
+      .run();
+    const b = new Browser();
+    await b.signup();
+    const r = await consent(b, "durand");
+    expect(r.dashboardUrl).toBe("/dashboard?consent=not_attached");
+    const rows = await env.DB.prepare("SELECT usage_point_id AS id FROM usage_points").all<{ id: string }>();
+    expect(rows.results.map((row) => row.id)).toEqual(["09200000000002"]);
   });
 
   it("POST /consent without a session goes to login; a cross-site POST is refused", async () => {

@@ -15,7 +15,8 @@ const remoteEnv = {
   ...env,
   ENEDIS_ENV: "sandbox",
   ENEDIS_API_BASE_URL: REMOTE,
-  ENEDIS_AUTHORIZE_URL: `${REMOTE}/dataconnect/v1/oauth2/authorize`,
+  // v2, the default ENEDIS_AUTHORIZE_VERSION: the callback accepts only that generation's answer
+  ENEDIS_AUTHORIZE_URL: `${REMOTE}/dataconnect/v2/oauth2/authorize`,
   ENEDIS_REDIRECT_URI: "https://gateway.test/oauth/callback",
   ENEDIS_CLIENT_ID: SIMULATOR_CLIENT_ID,
   ENEDIS_CLIENT_SECRET: SIMULATOR_CLIENT_SECRET,
@@ -52,7 +53,7 @@ describe("pointing the gateway at another Enedis host", () => {
 
     const start = await send("/consent", { method: "POST" }, cookie);
     const authorize = new URL(start.headers.get("Location")!);
-    expect(authorize.origin + authorize.pathname).toBe(`${REMOTE}/dataconnect/v1/oauth2/authorize`);
+    expect(authorize.origin + authorize.pathname).toBe(`${REMOTE}/dataconnect/v2/oauth2/authorize`);
     expect(authorize.searchParams.get("client_id")).toBe(SIMULATOR_CLIENT_ID);
 
     // the household accepts on the "remote" consent page (the simulator's page logic, reached directly)

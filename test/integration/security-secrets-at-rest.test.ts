@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { keyedHash } from "../../src/crypto/keyed-hash";
-import { readTokenRecord, tokenRecordKey } from "../../src/enedis/token-store";
+import { APP_TOKEN_KV_KEY, openAppToken } from "../../src/enedis/app-token-record";
 import { Browser, apiSignup, basic, bearer, call, json } from "../support/http";
 import { consent } from "../support/consent";
 
@@ -82,27 +82,27 @@ describe("property 2: no secret is stored in the clear", () => {
     expect(sessionRows.map((t) => t.token_hash)).toContain(await keyedHash(env.APP_SECRET!, "auth-token:session", secrets.session2));
   });
 
-  it("the Enedis token record in KV is sealed: its raw value holds neither the Enedis access token nor the PDL", async () => {
+  it("the one Enedis application token in KV is sealed: its raw value holds neither the token nor any PDL, and opens only for these Enedis credentials", async () => {
     const b = new Browser();
-    await b.signup();
+    const account = await b.signup();
     await env.DB.prepare("DELETE FROM usage_points").run();
     await consent(b, "durand");
     for (const pdl of ["09200000000001", "09200000000002"]) {
-      const record = await readTokenRecord(env, pdl);
-      expect(record?.accessToken, pdl).toBeTruthy();
-      const key = await tokenRecordKey(env, pdl);
-      expect(key).not.toContain(pdl);
-      const raw = (await env.KV.get(key))!;
-      expect(raw).toMatch(/^g1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
-      expect(raw).not.toContain(record!.accessToken);
-      expect(raw).not.toContain(pdl);
-      expect(raw).not.toContain("accessToken");
-      expect(await d1Dump()).not.toContain(record!.accessToken);
+      expect((await call(`/api/enedis/contract/${pdl}`, { headers: bearer(account.clientSecret) })).status).toBe(200);
     }
-    // a record moved onto another PDL's key does not open (the slot is authenticated)
-    const raw1 = (await env.KV.get(await tokenRecordKey(env, "09200000000001")))!;
-    await env.KV.put(await tokenRecordKey(env, "09200000000002"), raw1);
-    expect(await readTokenRecord(env, "09200000000002")).toBeNull();
+    const raw = (await env.KV.get(APP_TOKEN_KV_KEY))!;
+    const token = (await openAppToken(env, raw))!.accessToken;
+    expect(token).toBeTruthy();
+    expect(raw).toMatch(/^g1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+    expect(raw).not.toContain(token);
+    expect(raw).not.toContain("accessToken");
+    for (const pdl of ["09200000000001", "09200000000002"]) expect(raw).not.toContain(pdl);
+    expect(await d1Dump()).not.toContain(token);
+    // no per-PDL token record any more, and the key names no PDL
+    expect((await env.KV.list({ prefix: "tok:" })).keys).toEqual([]);
+    // sealed for these Enedis credentials and this APP_SECRET only
+    expect(await openAppToken({ ...env, ENEDIS_CLIENT_ID: "someone-else" }, raw)).toBeNull();
+    expect(await openAppToken({ ...env, APP_SECRET: "another-app-secret-0123456789abcdef0123456789" }, raw)).toBeNull();
   });
 
   it("the client_secret is shown once: not on the dashboard, not by /api/accounts/me", async () => {

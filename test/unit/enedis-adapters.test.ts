@@ -170,7 +170,7 @@ describe("shared endpoints (both generations)", () => {
     expect(err.code).toBe("ENEDIS_UNAVAILABLE");
   });
 
-  it("v1 discovery lists every usage point of the customer", async () => {
+  it("v1 discovery on v5 (legacy) lists every usage point of the customer", async () => {
     const { calls, transport } = scripted({
       "/customers_upc/v5/usage_points": [
         200,
@@ -185,7 +185,7 @@ describe("shared endpoints (both generations)", () => {
         },
       ],
     });
-    const found = await createDc2026Client(transport, credentials).usagePointsForV1("tok", ["11111111111111", "22222222222222"]);
+    const found = await createV5Client(transport, credentials).usagePointsForV1("tok", ["11111111111111", "22222222222222"]);
     expect(calls[0].path).toBe("/customers_upc/v5/usage_points?usage_point_id=11111111111111,22222222222222");
     expect(calls[0].api).toBe("usage_points");
     expect(found).toEqual({
@@ -195,10 +195,10 @@ describe("shared endpoints (both generations)", () => {
         { usagePointId: "22222222222222", status: "no_com", meterType: "CBE" },
       ],
     });
-    await expect(createDc2026Client(transport, credentials).usagePointsForV1("tok", ["1234"])).rejects.toMatchObject({ code: "INVALID_USAGE_POINT_ID" });
+    await expect(createV5Client(transport, credentials).usagePointsForV1("tok", ["1234"])).rejects.toMatchObject({ code: "INVALID_USAGE_POINT_ID" });
   });
 
-  it("v2 discovery keeps active access services and the earliest end date", async () => {
+  it("v2 discovery keeps active access services, each PRM with its own end date", async () => {
     const service = (pointId: string, etatCode: string, serviceCode: string, dateFin: string) => ({ pointId, etatCode, serviceCode, dateFin, autorisation: { autorisationId: 123456789012 } });
     const { calls, transport } = scripted({
       "/subscribed_services/v1": [
@@ -216,8 +216,13 @@ describe("shared endpoints (both generations)", () => {
       ],
     });
     const found = await createV5Client(transport, credentials).usagePointsForV2("tok", "123456789012");
-    expect(calls[0]).toMatchObject({ api: "subscribed_services", method: "POST", path: "/subscribed_services/v1", body: '{"autorisationId":123456789012,"comptage":false}' });
-    expect(found).toEqual({ usagePoints: [{ usagePointId: "11111111111111" }, { usagePointId: "44444444444444" }], consentEndsAt: "2028-05-01" });
+    expect(calls[0]).toMatchObject({ api: "subscribed_services", method: "POST", path: "/subscribed_services/v1", body: '{"autorisationId":123456789012,"comptage":false,"page":1}' });
+    expect(found).toEqual({
+      usagePoints: [
+        { usagePointId: "11111111111111", consentStatus: "ACTIF", consentExpiresAt: "2029-10-01" },
+        { usagePointId: "44444444444444", consentStatus: "ACTIF", consentExpiresAt: "2028-05-01" },
+      ],
+    });
     await expect(createV5Client(transport, credentials).usagePointsForV2("tok", "12; DROP")).rejects.toMatchObject({ status: 400 });
   });
 });
