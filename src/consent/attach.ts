@@ -14,6 +14,9 @@ import type { ConsentOutcome } from "./outcomes";
 
 export type ConsentResult = { outcome: "success"; detected: number; created: number } | { outcome: ConsentOutcome };
 
+/** A PDL's contract summary, what it could not learn (last_error), and whether Enedis's budget refused the call. */
+type Summarised = { summary: ContractSummary; lastError: string | null; busy: boolean };
+
 /** When the contract cannot be read (or the quota is spent): the PDL is attached all the same, summary unknown. */
 const NO_SUMMARY: ContractSummary = { subscribedPower: null, offpeakHours: null, hasConsumption: true, hasProduction: false, activationDate: null };
 
@@ -44,18 +47,17 @@ export async function attachConsentedPdls(env: Env, userId: string, answer: Cons
   const holders = await holdersOf(env, [...found.keys()]);
   if ([...holders.values()].some((holder) => holder !== userId)) return { outcome: "not_attached" };
 
-  // Every summary first, so that a refusal half-way (gateway budget spent) attaches nothing rather than a part.
+  // Contract summaries are a nicety: when Enedis's budget is busy (a 12-PRM consent is ~40 calls), the rest of the
+  // PDLs are attached without theirs — the mirror fills them at the first contract read — rather than none at all.
   const records = [];
-  try {
-    const client = createEnedisClient(env);
-    // v1 gives no end date (nor a v2 service without dateFin): the 36 months the gateway asked for.
-    const askedEnd = consentEndFrom(new Date());
-    for (const point of found.values()) {
-      const { summary, lastError } = await summaryOf(env, userId, client, token, point.usagePointId);
-      records.push({ id: point.usagePointId, summary, lastError, consentExpiresAt: point.consentExpiresAt ?? askedEnd, consentStatus: point.consentStatus ?? null });
-    }
-  } catch (error) {
-    return { outcome: failureOf(error) };
+  const client = createEnedisClient(env);
+  // v1 gives no end date (nor a v2 service without dateFin): the 36 months the gateway asked for.
+  const askedEnd = consentEndFrom(new Date());
+  let budgetBusy = false;
+  for (const point of found.values()) {
+    const { summary, lastError, busy }: Summarised = budgetBusy ? { summary: NO_SUMMARY, lastError: null, busy: true } : await summaryOf(env, userId, client, token, point.usagePointId);
+    budgetBusy = busy;
+    records.push({ id: point.usagePointId, summary, lastError, consentExpiresAt: point.consentExpiresAt ?? askedEnd, consentStatus: point.consentStatus ?? null });
   }
 
   let created = 0;
@@ -75,13 +77,20 @@ export async function attachConsentedPdls(env: Env, userId: string, answer: Cons
  * The contract summary kept in D1, one no-cache request. A contract Enedis cannot give now must not block the
  * consent; off-peak hours nobody could read are recorded as the PDL's last error rather than silently absent.
  */
-async function summaryOf(env: Env, userId: string, client: EnedisClient, token: string, usagePointId: string): Promise<{ summary: ContractSummary; lastError: string | null }> {
+async function summaryOf(
+  env: Env,
+  userId: string,
+  client: EnedisClient,
+  token: string,
+  usagePointId: string,
+): Promise<Summarised> {
   try {
     const contract = await meteredCall(env, userId, () => client.customerData(token, "contract", usagePointId));
-    return { summary: contractSummary(contract), lastError: offpeakMissing(contract) ? OFFPEAK_UNAVAILABLE : null };
+    return { summary: contractSummary(contract), lastError: offpeakMissing(contract) ? OFFPEAK_UNAVAILABLE : null, busy: false };
   } catch (error) {
-    if (error instanceof AppError && error.code === "ENEDIS_BUSY") throw error;
-    return { summary: NO_SUMMARY, lastError: null }; // quota spent, contract refused or Enedis down: attached without its summary
+    if (!(error instanceof AppError)) throw error;
+    // quota spent, contract refused, Enedis down or busy: attached without its summary
+    return { summary: NO_SUMMARY, lastError: null, busy: error.code === "ENEDIS_BUSY" };
   }
 }
 

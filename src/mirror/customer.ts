@@ -3,7 +3,8 @@ import { createEnedisClient } from "../enedis/client";
 import type { CustomerKind } from "../enedis/types";
 import { countRequest } from "../limits/quota";
 import { OFFPEAK_UNAVAILABLE, offpeakMissing } from "../enedis/offpeak-note";
-import { setLastError } from "../pdl/store";
+import { contractSummary } from "../enedis/contract-summary";
+import { refreshContractSummary, setLastError } from "../pdl/store";
 import type { MirrorAnswer, MirrorContext } from "./context";
 import { CUSTOMER_DATA_TTL_SECONDS, callEnedis } from "./policy";
 import { withApplicationToken } from "../enedis/app-token";
@@ -24,7 +25,10 @@ export async function readCustomerData(ctx: MirrorContext, kind: CustomerKind, o
     withApplicationToken(env, (token) => createEnedisClient(env).customerData(token, kind, pdl.usagePointId)),
   );
   // Off-peak hours nobody could give (comptage_auto not subscribed, no v5 either): answered without them, not silently.
-  if (kind === "contract" && offpeakMissing(data)) await setLastError(env, pdl.usagePointId, OFFPEAK_UNAVAILABLE);
+  if (kind === "contract") {
+    await refreshContractSummary(env, pdl, contractSummary(data));
+    if (offpeakMissing(data)) await setLastError(env, pdl.usagePointId, OFFPEAK_UNAVAILABLE);
+  }
   await writeDays(slot, [{ day: CURRENT, value: data, ttlSeconds: CUSTOMER_DATA_TTL_SECONDS }]);
   return { data, cacheStatus: "MISS", quota };
 }

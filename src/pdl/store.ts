@@ -4,6 +4,7 @@ import { db } from "../db/client";
 import { nowIso, usagePoints } from "../db/schema";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
+import type { ContractSummary } from "../enedis/contract-summary";
 
 export type UsagePointRow = typeof usagePoints.$inferSelect;
 
@@ -119,4 +120,22 @@ export async function deletePdlRow(env: Env, userId: string, usagePointId: strin
 
 export async function pdlCounts(env: Env) {
   return db(env).select({ userId: usagePoints.userId, n: count() }).from(usagePoints).groupBy(usagePoints.userId).all();
+}
+
+/**
+ * A contract read through the mirror is the newest truth about the PDL: its summary in D1 follows it (a consent may
+ * have attached the PDL without one, when Enedis's budget was busy). Written only when something changed.
+ */
+export async function refreshContractSummary(env: Env, pdl: UsagePointRow, s: ContractSummary) {
+  const same =
+    pdl.subscribedPower === s.subscribedPower &&
+    pdl.offpeakHours === s.offpeakHours &&
+    pdl.activationDate === s.activationDate &&
+    pdl.hasConsumption === s.hasConsumption &&
+    pdl.hasProduction === s.hasProduction;
+  if (same) return;
+  await db(env)
+    .update(usagePoints)
+    .set({ subscribedPower: s.subscribedPower, offpeakHours: s.offpeakHours, activationDate: s.activationDate, hasConsumption: s.hasConsumption, hasProduction: s.hasProduction })
+    .where(and(eq(usagePoints.usagePointId, pdl.usagePointId), eq(usagePoints.userId, pdl.userId)));
 }

@@ -211,7 +211,7 @@ describe("consent v2 and Enedis failures", () => {
   it("Enedis down during the callback: a clear message, nothing attached", async () => {
     const b = new Browser();
     await b.signup();
-    await call("/simulator/_control/faults", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ api: "oauth2", status: 503, count: 5 }) });
+    await call("/simulator/_control/faults", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ api: "subscribed_services", status: 503, count: 5 }) });
     const r = await consent(b, "martin");
     await call("/simulator/_control/reset", { method: "POST" });
     expect(r.dashboardUrl).toBe("/dashboard?consent=enedis");

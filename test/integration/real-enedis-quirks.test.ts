@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addDays, todayInParis } from "../../src/enedis/dates";
 import app from "../../src/index";
 import { Browser, bearer, call } from "../support/http";
-import { consent } from "../support/consent";
+import { consent, flashOf } from "../support/consent";
 
 /**
  * The gateway against the simulator's messy households and levers (docs/simulator.md), through the worker: every
@@ -39,6 +39,37 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await post("/simulator/_control/reset", {});
+});
+
+describe("a fresh v2 consent of 12 PRMs (garnier)", () => {
+  it("unlisted for the first seconds, then DEMANDE over two pages: all 12 attached, each with its own consent record", async () => {
+    const b = new Browser();
+    await b.signup();
+    const flow = await consent(b, "garnier"); // the simulator's default timing: unlisted 2 s, then DEMANDE
+    expect(flashOf(flow.html)).toBe("Bravo ! 12 points de livraison détectés (12 nouveaux).");
+    const rows = (await env.DB.prepare("SELECT usage_point_id, consent_status, consent_expires_at FROM usage_points WHERE usage_point_id LIKE '096%' ORDER BY usage_point_id").all<{ usage_point_id: string; consent_status: string; consent_expires_at: string }>()).results;
+    expect(rows.map((r) => r.usage_point_id)).toEqual(Array.from({ length: 12 }, (_, i) => `096000000000${String(i + 1).padStart(2, "0")}`));
+    for (const r of rows) {
+      expect(r.consent_status).toBe("DEMANDE");
+      expect(Date.parse(r.consent_expires_at)).toBeGreaterThan(Date.now() + 2 * 365 * 86_400_000);
+    }
+  });
+});
+
+describe("a consent while Enedis's budget is busy", () => {
+  it("attaches every PDL (without its contract summary), and the first contract read fills the summary in", async () => {
+    const b = new Browser();
+    const account = await b.signup();
+    // Enedis throttles the contract API for a while: every summary call answers 429
+    await post("/simulator/_control/faults", { api: "situation_contrat_auto", status: 429, count: 20 });
+    const flow = await consent(b, "durand");
+    expect(flashOf(flow.html)).toBe("Bravo ! 2 points de livraison détectés (2 nouveaux).");
+    const summary = () => env.DB.prepare("SELECT subscribed_power, activation_date FROM usage_points WHERE usage_point_id = ?").bind("09200000000001").first();
+    expect(await summary()).toEqual({ subscribed_power: null, activation_date: null });
+    await post("/simulator/_control/reset", {});
+    expect((await call("/api/enedis/contract/09200000000001", { headers: bearer(account.clientSecret) })).status).toBe(200);
+    expect(await summary()).toMatchObject({ subscribed_power: "12 kVA", activation_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+  });
 });
 
 describe("prefixed units, null points, missing days (moreau)", () => {

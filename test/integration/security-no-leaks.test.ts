@@ -87,7 +87,7 @@ describe("property 8: nothing leaks in logs or errors", () => {
     await read("bad secret", "/api/accounts/me", bearer(`${account.clientSecret}x`));
     // a failed login with the real password of another address, and a failed consent (Enedis down during the callback)
     await call("/api/accounts/login", json({ email: `other-${account.email}`, password: PASSWORD }));
-    await faults({ api: "oauth2", status: 503, count: 5 });
+    await faults({ api: "subscribed_services", status: 503, count: 5 });
     const failedConsent = await consent(b, "martin");
     secrets.state.push(failedConsent.authorize.searchParams.get("state")!);
     secrets.code.push(consentAnswer(failedConsent.callback));
