@@ -66,7 +66,7 @@ async function main() {
     server = await startWranglerDev({
       port: PORT,
       // Pinned so a developer's .dev.vars pointing at the Enedis sandbox cannot change what the journey exercises.
-      vars: { ENEDIS_ENV: "simulator", ENEDIS_AUTHORIZE_VERSION: "v1", ENEDIS_REDIRECT_URI: `${BASE_URL}/oauth/callback` },
+      vars: { ENEDIS_ENV: "simulator", ENEDIS_REDIRECT_URI: `${BASE_URL}/oauth/callback` },
     });
     // A new, empty profile for every run: no cookies or cache from an earlier run.
     profileDir = mkdtempSync(path.join(os.tmpdir(), "linky-e2e-chromium-"));

@@ -63,7 +63,7 @@ describe("property 7: deletion is total despite eventual consistency", () => {
       expect(k.expiration, k.name).toBeTypeOf("number");
       expect(k.expiration!, k.name).toBeGreaterThan(now);
     }
-    expect((await call("/api/accounts/me", { method: "DELETE", headers: bearer(account.clientSecret) })).status).toBe(200);
+    expect((await call("/api/accounts/me", { method: "DELETE", headers: { "Content-Type": "application/json", ...bearer(account.clientSecret) }, body: JSON.stringify({ password: account.password }) })).status).toBe(200);
   });
 
   it("a PDL's and then an account's prefix is purged again later, catching entries written after the deletion", async () => {
@@ -91,7 +91,7 @@ describe("property 7: deletion is total despite eventual consistency", () => {
     expect(p2Entries).toBe(4); // the other PDL's cache was not touched
 
     // --- the account, through the daily cron handler
-    expect((await call("/api/accounts/me", { method: "DELETE", headers: bearer(account.clientSecret) })).status).toBe(200);
+    expect((await call("/api/accounts/me", { method: "DELETE", headers: { "Content-Type": "application/json", ...bearer(account.clientSecret) }, body: JSON.stringify({ password: account.password }) })).status).toBe(200);
     expect(await kvList(acc)).toEqual([]);
     const accRow = await pendingRow(acc);
     expect(accRow).not.toBeNull();
@@ -108,7 +108,7 @@ describe("property 7: deletion is total despite eventual consistency", () => {
 
   it("pending purges name no person: only keyed-hash prefixes", async () => {
     const { account, userId } = await signedUpWithData();
-    expect((await call("/api/accounts/me", { method: "DELETE", headers: bearer(account.clientSecret) })).status).toBe(200);
+    expect((await call("/api/accounts/me", { method: "DELETE", headers: { "Content-Type": "application/json", ...bearer(account.clientSecret) }, body: JSON.stringify({ password: account.password }) })).status).toBe(200);
     const rows = (await env.DB.prepare("SELECT prefix FROM pending_purges").all<{ prefix: string }>()).results;
     expect(rows.length).toBeGreaterThan(0);
     for (const { prefix } of rows) {
@@ -140,7 +140,7 @@ describe("property 7: deletion is total despite eventual consistency", () => {
     expect(await stored(P2, stranger)).toBe(0);
 
     // the whole account deleted meanwhile
-    expect((await call("/api/accounts/me", { method: "DELETE", headers: bearer(account.clientSecret) })).status).toBe(200);
+    expect((await call("/api/accounts/me", { method: "DELETE", headers: { "Content-Type": "application/json", ...bearer(account.clientSecret) }, body: JSON.stringify({ password: account.password }) })).status).toBe(200);
     await writeDays(slot(P2), entry);
     expect(await stored(P2)).toBe(0);
   });
