@@ -20,6 +20,7 @@ import { homePage } from "./pages/home";
 import { purgeExpired } from "./maintenance/purge-expired";
 import type { Env } from "./env";
 import { pdlDetailsPage } from "./pages/pdl-details";
+import { energyPage } from "./pages/energy";
 import { pdlApi } from "./pdl/routes";
 import { simulatorApp } from "./simulator/app";
 
@@ -57,6 +58,7 @@ app.route("/", accountPages);
 app.route("/", dashboardPage);
 app.route("/", dashboardActions);
 app.route("/", pdlDetailsPage);
+app.route("/", energyPage);
 app.route("/", consentPages);
 app.route("/", adminPage);
 app.route("/", docsPage);
