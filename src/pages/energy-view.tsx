@@ -68,7 +68,10 @@ export function EnergyView(props: Props) {
           ]}
         />
         <Legend items={[...(table.consumption ? [["conso", "Consommation"]] : []), ...(table.production ? [["prod", "Production"]] : [])] as [string, string][]} />
-        <p class="muted">{byMonth ? "Touchez un mois pour le voir jour par jour." : "Touchez un jour pour voir sa courbe de charge."}</p>
+        <p class="muted">
+          {byMonth ? "Touchez un mois pour le voir jour par jour." : "Touchez un jour pour voir sa courbe de charge."}
+          {byMonth && range.end.slice(0, 7) === addDays(range.end, -1).slice(0, 7) ? ` ${frMonth(range.end.slice(0, 7))} : jusqu'au ${frDay(addDays(range.end, -1))} seulement.` : ""}
+        </p>
       </section>
       {pdl.hasConsumption && props.offpeak.length ? <OffpeakCard {...props} /> : null}
       {table.maxPower ? <MaxPowerCard table={table} byMonth={byMonth} subscribed={pdl.subscribedPower} read={data.maxPower} url={url} /> : null}

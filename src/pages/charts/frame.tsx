@@ -6,7 +6,7 @@ import { frNumber } from "./format";
  * The frame every chart shares: a 480×250 drawing (scaled by CSS to the card's width; text stays readable on a
  * phone), horizontal grid lines with the value of each, and the unit above the value axis.
  */
-export const FRAME = { width: 480, height: 250, left: 52, right: 12, top: 24, bottom: 34 } as const;
+export const FRAME = { width: 480, height: 250, left: 52, right: 20, top: 24, bottom: 34 } as const;
 export const PLOT = {
   x: FRAME.left,
   y: FRAME.top,
