@@ -42,5 +42,5 @@ export function textOf(html: string, id: string): string {
   const open = html.lastIndexOf("<", start);
   const tag = /^<(\w+)/.exec(html.slice(open))![1];
   const end = html.indexOf(`</${tag}>`, start);
-  return html.slice(html.indexOf(">", start) + 1, end).replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/\s+/g, " ").trim();
+  return html.slice(html.indexOf(">", start) + 1, end).replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/[ \t\r\n]+/g, " ").trim();
 }
