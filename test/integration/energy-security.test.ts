@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { addDays, todayInParis } from "../../src/enedis/dates";
 import { Browser } from "../support/http";
 import { barKeys, household, simulatorCalls, textOf, usage } from "./energy-support";
 
@@ -77,6 +78,19 @@ describe("energy page: nothing spent from another site, partitioning, consent st
     const expired = await (await martin.energy("", CROSS_SITE)).text();
     expect(textOf(expired, "consent")).toMatch(/à renouveler \(fin prévue le 01\/01\/2020\)/);
     expect(textOf(expired, "last-error")).toMatch(/heures creuses/);
+  });
+
+  it("once the day's quota is used, the page still shows what the cache holds and says why the rest is missing", async () => {
+    const me = (await (await martin.browser.fetch("/api/accounts/me")).json()) as { data: { user_id: string } };
+    const gate = env.ACCOUNT_GATE.get(env.ACCOUNT_GATE.idFromName(me.data.user_id));
+    for (let i = 0; i < 60; i++) await gate.count("no_cache", { noCache: 50, withCache: 1000 }, Date.now());
+    const calls = await simulatorCalls();
+    const far = addDays(todayInParis(new Date()), -60); // never read: its load curve would need Enedis
+    const html = await (await martin.energy(`?period=7d&day=${far}`)).text();
+    expect(barKeys(html, "energy-chart")).toHaveLength(7); // cached: still drawn
+    expect(textOf(html, "day")).toMatch(/Quota du jour atteint : seules les données déjà en cache sont affichées\. Réessayez après minuit UTC\./);
+    expect(html).not.toContain('id="day-chart"');
+    expect(await simulatorCalls()).toBe(calls);
   });
 
   it("a disabled PDL shows its cache only and reads nothing new", async () => {
