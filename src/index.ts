@@ -20,7 +20,7 @@ import { homePage } from "./pages/home";
 import { purgeExpired } from "./maintenance/purge-expired";
 import type { Env } from "./env";
 import { pdlDetailsPage } from "./pages/pdl-details";
-import { energyPage } from "./pages/energy";
+import { energyPage } from "./pages/energy/routes";
 import { pdlApi } from "./pdl/routes";
 import { simulatorApp } from "./simulator/app";
 

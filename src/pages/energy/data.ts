@@ -1,9 +1,9 @@
-import { addDays, daysBetween, readingDay } from "../enedis/dates";
-import type { IntervalReading, MeteringKind } from "../enedis/types";
-import { AppError } from "../http/errors";
-import type { MirrorContext } from "../mirror/context";
-import { readCachedReadings, readMetering } from "../mirror/metering";
-import { resolveDay, resolvePeriod, type Period, type PeriodKey } from "./charts/period";
+import { addDays, daysBetween, readingDay } from "../../enedis/dates";
+import type { IntervalReading, MeteringKind } from "../../enedis/types";
+import { AppError } from "../../http/errors";
+import type { MirrorContext } from "../../mirror/context";
+import { readCachedReadings, readMetering } from "../../mirror/metering";
+import { resolveDay, resolvePeriod, type Period, type PeriodKey } from "../charts/period";
 
 /**
  * "mirror": read like the API does (cache first, Enedis for the rest, quota counted).

@@ -1,18 +1,19 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import { addDays, historyLimit, todayInParis } from "../enedis/dates";
-import { sessionCaller } from "../http/auth";
-import { AppError } from "../http/errors";
-import type { AppEnv, Caller } from "../http/types";
-import { ownedPdl, type UsagePointRow } from "../pdl/store";
-import { consentState, lastErrorText } from "./charts/consent-state";
-import { toCsv } from "./charts/csv";
-import { DAY_CSV_HEADER, dayCsvRows, PERIOD_CSV_HEADER, periodCsvRows, periodTable } from "./charts/energy-table";
-import { parseOffpeakHours } from "./charts/offpeak";
-import { EnergyView, type EnergyUrl } from "./energy-view";
-import { loadEnergy, type EnergyQuery, type ReadMode } from "./energy-data";
-import { Layout, page } from "./layout";
+import { addDays, historyLimit, todayInParis } from "../../enedis/dates";
+import { sessionCaller } from "../../http/auth";
+import { AppError } from "../../http/errors";
+import type { AppEnv, Caller } from "../../http/types";
+import { ownedPdl, type UsagePointRow } from "../../pdl/store";
+import { consentState, lastErrorText } from "../charts/consent-state";
+import { toCsv } from "../charts/csv";
+import { DAY_CSV_HEADER, dayCsvRows, PERIOD_CSV_HEADER, periodCsvRows, periodTable } from "../charts/energy-table";
+import { parseOffpeakHours } from "../charts/offpeak";
+import type { EnergyUrl } from "./parts";
+import { EnergyView } from "./view";
+import { loadEnergy, type EnergyQuery, type ReadMode } from "./data";
+import { Layout, page } from "../layout";
 
 /**
  * GET /dashboard/pdl/{id}/energie — the charts of one PDL (period, off-peak share, max power, a day's load curve),
