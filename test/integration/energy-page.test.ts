@@ -88,6 +88,11 @@ describe("energy page: martin (consumption, HC 22H30-6H30, 9 kVA)", () => {
     const refused = await (await martin.energy(`?period=custom&start=${end}&end=${start}`)).text();
     expect(textOf(refused, "period-warning")).toMatch(/La date de début doit précéder la date de fin\. Les 30 derniers jours sont affichés\./);
     expect(barKeys(refused, "energy-chart")).toHaveLength(30);
+    // Older than the load curve's 24 months: the daily charts show, the off-peak share says why it is missing.
+    const old = await (await martin.energy(`?period=custom&start=${addDays(today, -900)}&end=${addDays(today, -880)}`)).text();
+    expect(barKeys(old, "energy-chart")).toHaveLength(21);
+    expect(textOf(old, "offpeak")).toMatch(/ne garde la courbe de charge que 24 mois/);
+    expect(textOf(old, "day")).toMatch(/ne garde la courbe de charge que 24 mois : choisissez un jour plus récent/);
     expect((await martin.energy("?period=forever")).status).toBe(400);
     expect((await martin.energy("?day=yesterday")).status).toBe(400);
   });

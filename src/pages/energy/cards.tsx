@@ -1,4 +1,4 @@
-import { addDays } from "../../enedis/dates";
+import { addDays, daysBetween } from "../../enedis/dates";
 import { BarChart } from "../charts/bar-chart";
 import type { PeriodTable } from "../charts/energy-table";
 import { frDay, frMonth, frNumber } from "../charts/format";
@@ -29,7 +29,7 @@ export function OffpeakCard(props: Props) {
           <ShareBar share={share} />
           <p class="muted">
             Calculée sur la courbe de charge : {share.days} jour{share.days > 1 ? "s" : ""} du {frDay(data.shareRange.start)} au {frDay(addDays(data.shareRange.end, -1))}
-            {shortened ? " (les 31 derniers jours de la période)" : ""}.
+            {shortened ? ` (les ${daysBetween(data.shareRange.start, data.shareRange.end)} derniers jours de la période)` : ""}.
           </p>
           <SeriesError read={curve} />
         </>

@@ -1,4 +1,4 @@
-import { addDays, daysBetween, readingDay } from "../../enedis/dates";
+import { addDays, historyLimit, readingDay } from "../../enedis/dates";
 import type { IntervalReading, MeteringKind } from "../../enedis/types";
 import { AppError } from "../../http/errors";
 import type { MirrorContext } from "../../mirror/context";
@@ -16,6 +16,9 @@ export interface SeriesRead {
   /** French sentence when the series could not be read in full; the readings are then what the cache held */
   error?: string;
 }
+
+const DAY_TOO_OLD = "Enedis ne garde la courbe de charge que 24 mois : choisissez un jour plus récent.";
+const CURVE_TOO_OLD = "Enedis ne garde la courbe de charge que 24 mois : pas de part en heures creuses pour cette période.";
 
 /** An Enedis "too many calls this second" shorter than this is waited out once. */
 const BUSY_RETRY_MAX_S = 2;
@@ -90,7 +93,11 @@ export async function loadEnergy(ctx: MirrorContext, query: EnergyQuery, mode: R
   const period = resolvePeriod(query, today);
   const day = resolveDay(query.day, period, today);
   const { range } = period;
-  const shareRange = daysBetween(range.start, range.end) > SHARE_MAX_DAYS ? { start: addDays(range.end, -SHARE_MAX_DAYS), end: range.end } : range;
+  // The share's load curve: the period's last SHARE_MAX_DAYS at most, and never before the load curve's history.
+  const curveOldest = historyLimit("consumption_load_curve", today);
+  const shareStart = [range.start, addDays(range.end, -SHARE_MAX_DAYS), curveOldest].reduce((a, b) => (a > b ? a : b));
+  const shareRange = { start: shareStart < range.end ? shareStart : range.end, end: range.end };
+  const curveInHistory = shareRange.start < shareRange.end;
   const dayRange = { start: day, end: addDays(day, 1) };
   const dayInShare = day >= shareRange.start && day < shareRange.end;
   // One series after the other: a page's calls spread out instead of hitting Enedis's per-second limit at once.
@@ -98,10 +105,12 @@ export async function loadEnergy(ctx: MirrorContext, query: EnergyQuery, mode: R
   const consumption = await read(pdl.hasConsumption, "consumption_daily", range);
   const production = await read(pdl.hasProduction, "production_daily", range);
   const maxPower = await read(pdl.hasConsumption, "consumption_max_power", range);
-  const curve = await read(pdl.hasConsumption, "consumption_load_curve", shareRange);
+  const curve = curveInHistory ? await read(pdl.hasConsumption, "consumption_load_curve", shareRange) : pdl.hasConsumption ? { readings: [], error: CURVE_TOO_OLD } : undefined;
   // The day's curve usually lies inside the share's range: taken from it below rather than read twice.
-  const dayConsumption = await read(pdl.hasConsumption && !dayInShare, "consumption_load_curve", dayRange);
-  const dayProduction = await read(pdl.hasProduction, "production_load_curve", dayRange);
+  // A period older than the load curve's history ends on a day Enedis has no curve for: said, never asked.
+  const dayTooOld = day < curveOldest ? { readings: [], error: DAY_TOO_OLD } : undefined;
+  const dayConsumption = dayTooOld && pdl.hasConsumption ? dayTooOld : await read(pdl.hasConsumption && !dayInShare, "consumption_load_curve", dayRange);
+  const dayProduction = dayTooOld && pdl.hasProduction ? dayTooOld : await read(pdl.hasProduction, "production_load_curve", dayRange);
   return {
     mode,
     period,
