@@ -20,6 +20,7 @@ import { homePage } from "./pages/home";
 import { runDailyMaintenance } from "./maintenance/daily";
 import type { Env } from "./env";
 import { pdlDetailsPage } from "./pages/pdl-details";
+import { energyPage } from "./pages/energy/routes";
 import { pdlApi } from "./pdl/routes";
 import { simulatorApp } from "./simulator/app";
 
@@ -59,6 +60,7 @@ app.route("/", accountPages);
 app.route("/", dashboardPage);
 app.route("/", dashboardActions);
 app.route("/", pdlDetailsPage);
+app.route("/", energyPage);
 app.route("/", consentPages);
 app.route("/", adminPage);
 app.route("/", docsPage);

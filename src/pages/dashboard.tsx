@@ -65,6 +65,9 @@ function PdlItem({ p, readings }: { p: UsagePointRow; readings: IntervalReading[
       <a class="button secondary" href={`/dashboard/pdl/${p.usagePointId}`}>
         Détails
       </a>
+      <a class="button" href={`/dashboard/pdl/${p.usagePointId}/energie`}>
+        Graphiques
+      </a>
       {readings.length > 1 ? (
         <div class="mini-chart">
           <DailyChart readings={readings} production={!p.hasConsumption} title={`${p.hasConsumption ? "Consommation" : "Production"} des 30 derniers jours (cache)`} />

@@ -2,11 +2,13 @@
 // home → sign up → log out / log in → "Consentement Enedis" → simulated Enedis consent page → PDLs on the dashboard → details → /docs.
 // Run by scripts/e2e.mjs (which starts the server and the browser); each case is one assertion group, see run-cases.mjs.
 import assert from "node:assert/strict";
+import { chartsCases } from "./charts-journey.mjs";
 
 // Household "durand" of the simulator has two usage points (src/simulator/households.ts).
 const HOUSEHOLD = "durand";
 const DURAND_PDLS = ["09200000000001", "09200000000002"];
-const CONSENT_PAGE_PATH = "/simulator/dataconnect/v2/oauth2/authorize"; // v2 is the default consent generation
+// v2 is the default consent generation; scripts/e2e.mjs may pin v1 (ENEDIS_AUTHORIZE_VERSION): either page is the simulator's.
+const CONSENT_PAGE_PATH = /^\/simulator\/dataconnect\/v[12]\/oauth2\/authorize$/;
 
 const HOME = "home explains SIRET, consent and the encrypted cache, with no consent button";
 const SIGNUP = "sign up shows client_id and client_secret once, then the dashboard";
@@ -33,7 +35,7 @@ async function openConsentPage(page, baseUrl) {
   await page.goto(`${baseUrl}/dashboard`);
   await expectOnDashboard(page);
   await page.getByRole("button", { name: "Consentement Enedis" }).click();
-  await page.waitForURL(onPath(CONSENT_PAGE_PATH));
+  await page.waitForURL((url) => CONSENT_PAGE_PATH.test(url.pathname));
   const query = new URL(page.url()).searchParams;
   assert.equal(query.get("response_type"), "code", "consent URL: response_type=code");
   assert.equal(query.get("duration"), "P36M", "consent URL: duration=P36M");
@@ -41,8 +43,8 @@ async function openConsentPage(page, baseUrl) {
   assert.ok(query.get("state"), "consent URL: state is present");
 }
 
-async function decideOnConsentPage(page, decision) {
-  await page.locator(`input[name=household][value=${HOUSEHOLD}]`).check();
+async function decideOnConsentPage(page, decision, household = HOUSEHOLD) {
+  await page.locator(`input[name=household][value=${household}]`).check();
   await page.getByRole("button", { name: decision, exact: true }).click();
   await expectOnDashboard(page);
 }
@@ -184,5 +186,14 @@ export function journeyCases(account) {
         }
       },
     },
+    // The energy page (charts, periods, a day's curve, CSV, phone): after the consents above.
+    ...chartsCases({
+      needs: [CONSENT],
+      async consentHousehold(page, baseUrl, household) {
+        await openConsentPage(page, baseUrl);
+        await decideOnConsentPage(page, "Accepter", household);
+        assert.match((await consentResult(page)).text, /^Bravo ! /, `consent for ${household}`);
+      },
+    }),
   ];
 }
