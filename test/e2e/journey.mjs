@@ -7,8 +7,8 @@ import { chartsCases } from "./charts-journey.mjs";
 // Household "durand" of the simulator has two usage points (src/simulator/households.ts).
 const HOUSEHOLD = "durand";
 const DURAND_PDLS = ["09200000000001", "09200000000002"];
-// v2 is the default consent generation; scripts/e2e.mjs may pin v1 (ENEDIS_AUTHORIZE_VERSION): either page is the simulator's.
-const CONSENT_PAGE_PATH = /^\/simulator\/dataconnect\/v[12]\/oauth2\/authorize$/;
+// v2 is the default consent generation (API.md): the journey runs on it.
+const CONSENT_PAGE_PATH = /^\/simulator\/dataconnect\/v2\/oauth2\/authorize$/;
 
 const HOME = "home explains SIRET, consent and the encrypted cache, with no consent button";
 const SIGNUP = "sign up shows client_id and client_secret once, then the dashboard";
