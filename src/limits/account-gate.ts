@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { nextUtcMidnightSec, utcDay } from "./time";
+import { HOUR_MS, nextUtcMidnightSec, utcDay } from "./time";
 
 export type QuotaKind = "cached" | "no_cache";
 
@@ -57,7 +57,19 @@ export class AccountGate extends DurableObject<Env> {
       day,
       kind,
     );
+    // Counters outlive their day by at most an hour: then the object empties itself (alarm below). A request still in
+    // flight when the account was deleted may count once more; this keeps even that from staying (SECURITY.md 7).
+    void this.ctx.storage.setAlarm(nextUtcMidnightSec(Date.now()) * 1000 + HOUR_MS);
     return { allowed: true, used: used + 1, limit, remaining: limit - used - 1, resetAtSec };
+  }
+
+  /** After the day's end: earlier days go; an object with nothing left keeps nothing at all. */
+  async alarm(): Promise<void> {
+    this.sql.exec(`DELETE FROM quota_counts WHERE day < ?`, utcDay(Date.now()));
+    const left = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM quota_counts`).one().n;
+    if (left > 0) return;
+    await this.ctx.storage.deleteAll();
+    this.createSchema(); // this live instance may still be asked to count: it must find an empty table, not none
   }
 
   /**

@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/http/errors";
@@ -83,5 +83,23 @@ describe("quota helpers", () => {
     // Cached requests have their own, larger quota.
     expect((await countRequest(env, userId, "cached")).limit).toBe(1000);
     expect(await usageFor(env, userId)).toMatchObject({ noCache: 50, cached: 1 });
+  });
+});
+
+describe("AccountGate storage after the day", () => {
+  it("empties itself an hour after midnight UTC: nothing stays of an account, even a count that raced its deletion", async () => {
+    const userId = newUser();
+    const stub = gate(userId);
+    const yesterday = Date.now() - 86_400_000;
+    await stub.count("no_cache", limits, yesterday); // as a request in flight would, after the account's deletion
+    expect(await runDurableObjectAlarm(stub)).toBe(true); // the count set the alarm
+    await runInDurableObject(stub, async (_instance, state) => {
+      expect(state.storage.sql.exec("SELECT * FROM quota_counts").toArray()).toEqual([]);
+      expect(await state.storage.getAlarm()).toBeNull();
+    });
+    // today's counters are kept
+    await stub.count("cached", limits, Date.now());
+    await runDurableObjectAlarm(stub);
+    expect(await stub.usage(Date.now())).toMatchObject({ cached: 1 });
   });
 });
