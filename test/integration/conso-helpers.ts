@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { Browser, bearer, call } from "../support/http";
-import { consent } from "../support/consent";
+import { consent, flashOf } from "../support/consent";
 
 /** A fresh account that consented for this simulated household (any earlier holder of its PDLs is dropped), with a conso token. */
 export async function consoHousehold(name: string) {
@@ -9,7 +9,8 @@ export async function consoHousehold(name: string) {
   await env.DB.prepare(`DELETE FROM usage_points WHERE usage_point_id IN (${ids.map(() => "?").join(",")})`).bind(...ids).run();
   const browser = new Browser();
   const account = await browser.signup();
-  await consent(browser, name);
+  const consented = await consent(browser, name);
+  if (!/^Bravo/.test(flashOf(consented.html) ?? "")) throw new Error(`consent for ${name} failed: ${flashOf(consented.html)}`);
   const made = await call("/api/accounts/conso-token", { method: "POST", headers: bearer(account.clientSecret) });
   if (made.status !== 200) throw new Error(`conso-token answered ${made.status}`);
   const { data } = (await made.json()) as { data: { token: string; expires_at: string } };
