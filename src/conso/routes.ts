@@ -135,8 +135,10 @@ for (const { type, kind, summary } of CONSO_TYPES) {
     // Nothing here can fail (optional strings), but a refusal must keep Conso API's shape whatever happens.
     ((result: { success: boolean }, c: Context<AppEnv>) => (result.success ? undefined : consoErrorResponse(c, new ConsoError(400, "Paramètres invalides.")))) as never,
   );
+  // Some Conso API scripts write the path with a trailing slash (`/api/daily_consumption/?prm=…`): same answer.
+  consoApi.get(`/${type}/`, (c) => readConso(c, kind));
   // CORS preflight (API.md): 200 with permissive headers, for these five routes only.
-  consoApi.options(`/${type}`, (c) => c.body(null, 200, CORS_HEADERS));
+  for (const path of [`/${type}`, `/${type}/`]) consoApi.options(path, (c) => c.body(null, 200, CORS_HEADERS));
 }
 
 const ConsoTokenSchema = z

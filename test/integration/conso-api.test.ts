@@ -53,6 +53,16 @@ describe("Conso API surface: the five data types", () => {
     });
   }
 
+  it("the path with a trailing slash, as some Conso scripts write it, answers the same", async () => {
+    const h = await consoHousehold("martin");
+    const q = `prm=${h.ids[0]}&start=${daysAgo(6)}&end=${daysAgo(4)}`;
+    const plain = await h.conso(`/api/daily_consumption?${q}`);
+    const slashed = await h.conso(`/api/daily_consumption/?${q}`);
+    expect(slashed.status).toBe(200);
+    expect(slashed.headers.get("X-Cache-Status")).toBe("HIT");
+    expect(await slashed.json()).toEqual(await plain.json());
+  });
+
   it("CORS preflight is for these five routes only", async () => {
     const res = await call("/api/pdl", { method: "OPTIONS", headers: { Origin: "https://mirror.example", "Access-Control-Request-Method": "GET" } });
     expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
