@@ -40,6 +40,7 @@ describe("GET /api/pdl: MyElectricalData's field types", () => {
     expect(JSON.stringify(pdl.offpeak_hours)).toContain('"ranges"');
     expect(JSON.stringify(pdl.pricing_option)).toContain("HC_WEEKEND");
     expect(pdl.activation_date).toBeTruthy();
+    expect((doc as unknown as { components: { securitySchemes: Record<string, unknown> } }).components.securitySchemes.consoToken).toMatchObject({ type: "http", scheme: "bearer" });
     const paths = Object.keys((doc as unknown as { paths: Record<string, unknown> }).paths);
     for (const p of ["/api/daily_consumption", "/api/consumption_load_curve", "/api/consumption_max_power", "/api/daily_production", "/api/production_load_curve", "/api/accounts/conso-token"]) expect(paths).toContain(p);
   });
