@@ -42,8 +42,11 @@ export interface ContractSummary {
   hasProduction: boolean;
   /** YYYY-MM-DD the meter was activated (v5 writes "2013-08-14+01:00"): reads never ask Enedis for days before it. */
   activationDate: string | null;
-  /** BASE / HC_HP from the distribution tariff and off-peak hours (MyElectricalData's `pricing_option`), or null. */
-  pricingOption: PricingOption | null;
+  /**
+   * BASE / HC_HP from the distribution tariff and off-peak hours (MyElectricalData's `pricing_option`), or null.
+   * Optional: a summary made without a contract (Enedis unavailable at consent) simply has none.
+   */
+  pricingOption?: PricingOption | null;
 }
 
 export function contractSummary(v5Contract: unknown): ContractSummary {
