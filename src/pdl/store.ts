@@ -1,10 +1,10 @@
+import { isPricingOption, offpeakRanges, PRICING_OPTIONS, pricingOptionOf, subscribedPowerKva } from "./public-fields";
 import { z } from "@hono/zod-openapi";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { db } from "../db/client";
 import { nowIso, usagePoints } from "../db/schema";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
-import { isPricingOption, offpeakRanges, PRICING_OPTIONS, pricingOptionOf, subscribedPowerKva } from "./public-fields";
 
 export type UsagePointRow = typeof usagePoints.$inferSelect;
 
