@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Browser journey: starts `wrangler dev` on http://localhost:8000 with fresh local state, drives Debian's Chromium
-// (never a downloaded browser) through test/e2e/journey.mjs, prints one line per case and the closing
+// Browser journey, then the Conso API tools: starts `wrangler dev` on http://localhost:8000 with fresh local state, drives Debian's Chromium
+// (never a downloaded browser) through test/e2e/journey.mjs, then bokub's linky library in Node (test/e2e/conso.mjs); prints one line per case and the closing
 // "e2e: N passed, N failed" line, appends the counts to $SUMMARY_FILE when set, and exits non-zero on any failure.
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { consoCases } from "../test/e2e/conso.mjs";
 import { journeyCases } from "../test/e2e/journey.mjs";
 import { runCases } from "../test/e2e/run-cases.mjs";
 import { copySwaggerUi, ensureDevVars, ROOT } from "./prepare-local.mjs";
@@ -85,6 +86,9 @@ async function main() {
     const account = { email: `e2e-${Date.now()}-${randomBytes(3).toString("hex")}@example.test`, password: randomBytes(12).toString("base64url") };
     console.log(`e2e: browser journey (Chromium ${context.browser()?.version() ?? ""})`);
     const results = await runCases(journeyCases(account), { page, baseUrl: BASE_URL }, { screenshotDir: RESULTS_DIR });
+    // Conso API tools (bokub's linky library, in Node) against the same server, host pointed at it.
+    console.log("e2e: Conso API tools (linky 2.0.2)");
+    results.push(...(await runCases(consoCases({ baseUrl: BASE_URL }), { page, baseUrl: BASE_URL }, { screenshotDir: RESULTS_DIR })));
     const failed = results.filter((r) => !r.ok).length;
     if (failed > 0) console.log(`e2e: server log: ${path.relative(ROOT, server.logFile)}`);
     report(results.length - failed, failed);

@@ -8,6 +8,8 @@ import { adminApi } from "./admin/api";
 import { adminPage } from "./admin/page";
 import { getConfig, SIMULATOR_PREFIX } from "./config";
 import { consentApi, consentPages } from "./consent/routes";
+import { consoApi } from "./conso/routes";
+import { consoDashboardActions } from "./conso/dashboard-actions";
 import { AppError } from "./http/errors";
 import { onError } from "./http/on-error";
 import { securityHeaders } from "./http/security-headers";
@@ -59,6 +61,7 @@ app.route("/", homePage);
 app.route("/", accountPages);
 app.route("/", dashboardPage);
 app.route("/", dashboardActions);
+app.route("/", consoDashboardActions);
 app.route("/", pdlDetailsPage);
 app.route("/", energyPage);
 app.route("/", consentPages);
@@ -71,6 +74,7 @@ api.route("/pdl", pdlApi);
 api.route("/enedis", mirrorApi);
 api.route("/oauth", consentApi);
 api.route("/admin", adminApi);
+api.route("/", consoApi); // /api/<conso type> and /api/accounts/conso-token
 documentApi(api);
 app.route("/", api);
 

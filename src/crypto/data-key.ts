@@ -10,7 +10,7 @@ import { fromBase64Url, randomBytes, toBase64Url, utf8 } from "./encoding";
  *
  * Wrapped format: "k1.<salt b64u>.<AES-KW(data key) b64u>".
  */
-export type WrapPurpose = "client_secret" | "password" | "session" | "access_token";
+export type WrapPurpose = "client_secret" | "password" | "session" | "access_token" | "conso_token";
 
 export async function generateDataKey(): Promise<CryptoKey> {
   return (await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"])) as CryptoKey;

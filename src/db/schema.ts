@@ -24,7 +24,7 @@ export const users = sqliteTable(
   ],
 );
 
-/** Web sessions and OAuth access tokens: both are bearer credentials with their own wrapped copy of the data key. */
+/** Web sessions, OAuth access tokens and Conso API tokens: all are bearer credentials with their own wrapped copy of the data key. */
 export const authTokens = sqliteTable(
   "auth_tokens",
   {
@@ -32,7 +32,7 @@ export const authTokens = sqliteTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["session", "access_token"] }).notNull(),
+    kind: text("kind", { enum: ["session", "access_token", "conso_token"] }).notNull(),
     dataKeyWrapped: text("data_key_wrapped").notNull(), // account data key wrapped under HKDF(token)
     createdAt: text("created_at").notNull(),
     expiresAtMs: integer("expires_at_ms").notNull(),
@@ -54,6 +54,7 @@ export const usagePoints = sqliteTable(
     hasProduction: integer("has_production", { mode: "boolean" }).notNull().default(false),
     subscribedPower: text("subscribed_power"), // e.g. "9 kVA"
     offpeakHours: text("offpeak_hours"), // e.g. "HC (22H30-6H30)"
+    pricingOption: text("pricing_option"), // BASE, HC_HP… from the contract (pdl/public-fields.ts); null when unknown
     activationDate: text("activation_date"), // YYYY-MM-DD, meter activation from the contract: reads never ask Enedis before it
     consentExpiresAt: text("consent_expires_at"), // this PRM's own consent end date (v2: its service's dateFin)
     consentStatus: text("consent_status"), // Enedis's state of the consent at discovery: ACTIF, DEMANDE (v1: null)

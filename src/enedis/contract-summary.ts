@@ -11,6 +11,7 @@
  * A contract we cannot classify counts as consumption (every Linky household draws power).
  */
 import { z } from "zod";
+import { pricingOptionOf, type PricingOption } from "../pdl/public-fields";
 import { isInjectionContract, isWithdrawalContract } from "./convert";
 
 const V5Contract = z.object({
@@ -18,6 +19,7 @@ const V5Contract = z.object({
   contract_type: z.string().optional(),
   subscribed_power: z.string().optional(),
   offpeak_hours: z.string().optional(),
+  distribution_tariff: z.string().optional(),
   last_activation_date: z.string().optional(),
 });
 const V5ContractAnswer = z.object({
@@ -40,6 +42,11 @@ export interface ContractSummary {
   hasProduction: boolean;
   /** YYYY-MM-DD the meter was activated (v5 writes "2013-08-14+01:00"): reads never ask Enedis for days before it. */
   activationDate: string | null;
+  /**
+   * BASE / HC_HP from the distribution tariff and off-peak hours (MyElectricalData's `pricing_option`), or null.
+   * Optional: a summary made without a contract (Enedis unavailable at consent) simply has none.
+   */
+  pricingOption?: PricingOption | null;
 }
 
 export function contractSummary(v5Contract: unknown): ContractSummary {
@@ -56,6 +63,7 @@ export function contractSummary(v5Contract: unknown): ContractSummary {
     hasConsumption: Boolean(withdrawal) || unclassified || contracts.length === 0,
     hasProduction: Boolean(injection),
     activationDate: activationDay(main?.last_activation_date),
+    pricingOption: pricingOptionOf(main?.distribution_tariff, main?.offpeak_hours),
   };
 }
 

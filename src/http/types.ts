@@ -8,7 +8,7 @@ export interface Caller {
   createdAt: string;
   isAdmin: boolean;
   dataKey: CryptoKey;
-  via: "client_secret" | "access_token" | "basic" | "session";
+  via: "client_secret" | "access_token" | "basic" | "session" | "conso_token";
   /** keyed hash of the session token, when via = "session" (binds the consent `state` to it) */
   sessionHash?: string;
 }

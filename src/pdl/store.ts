@@ -1,3 +1,4 @@
+import { isPricingOption, offpeakRanges, PRICING_OPTIONS, pricingOptionOf, subscribedPowerKva } from "./public-fields";
 import { z } from "@hono/zod-openapi";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { db } from "../db/client";
@@ -8,7 +9,10 @@ import type { ContractSummary } from "../enedis/contract-summary";
 
 export type UsagePointRow = typeof usagePoints.$inferSelect;
 
-/** The public shape of a PDL (API.md), also its OpenAPI schema. */
+/**
+ * The public shape of a PDL (API.md), also its OpenAPI schema. The field types are those of MyElectricalData's own
+ * `/api/pdl`, whose client stores them in typed columns (pdl/public-fields.ts reads the texts kept in D1).
+ */
 export const PdlSchema = z
   .object({
     usage_point_id: z.string().openapi({ example: "09100000000001" }),
@@ -16,8 +20,13 @@ export const PdlSchema = z
     is_active: z.boolean(),
     has_consumption: z.boolean(),
     has_production: z.boolean(),
-    subscribed_power: z.string().nullable().openapi({ example: "9 kVA" }),
-    offpeak_hours: z.string().nullable().openapi({ example: "HC (22H30-6H30)" }),
+    subscribed_power: z.number().int().nullable().openapi({ example: 9, description: "subscribed power in kVA" }),
+    offpeak_hours: z
+      .object({ ranges: z.array(z.string().openapi({ example: "22:30-06:30" })) })
+      .nullable()
+      .openapi({ example: { ranges: ["22:30-06:30"] }, description: "off-peak ranges HH:MM-HH:MM (local time), null without off-peak hours" }),
+    pricing_option: z.enum(PRICING_OPTIONS).nullable().openapi({ example: "HC_HP", description: "from Enedis's distribution tariff; null when unknown" }),
+    activation_date: z.string().nullable().openapi({ example: "2016-03-14", description: "meter activation, YYYY-MM-DD" }),
     created_at: z.string(),
     consent_expires_at: z.string().nullable(),
   })
@@ -29,8 +38,11 @@ export const toPublicPdl = (p: UsagePointRow): z.infer<typeof PdlSchema> => ({
   is_active: p.isActive,
   has_consumption: p.hasConsumption,
   has_production: p.hasProduction,
-  subscribed_power: p.subscribedPower,
-  offpeak_hours: p.offpeakHours,
+  subscribed_power: subscribedPowerKva(p.subscribedPower),
+  offpeak_hours: offpeakRanges(p.offpeakHours),
+  // PDLs attached before the column existed: off-peak hours alone still tell HC_HP.
+  pricing_option: isPricingOption(p.pricingOption) ? p.pricingOption : pricingOptionOf(null, p.offpeakHours),
+  activation_date: p.activationDate && /^\d{4}-\d{2}-\d{2}$/.test(p.activationDate) ? p.activationDate : null,
   created_at: p.createdAt,
   consent_expires_at: p.consentExpiresAt,
 });

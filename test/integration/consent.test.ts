@@ -26,7 +26,7 @@ describe("consent journey (v2 by default, simulator)", () => {
     const list = (await (await call("/api/pdl", { headers: bearer(account.clientSecret) })).json()) as { data: Array<Record<string, unknown>> };
     expect(list.data).toHaveLength(2);
     for (const pdl of list.data) {
-      expect(pdl.subscribed_power).toMatch(/kVA/);
+      expect(Number.isInteger(pdl.subscribed_power)).toBe(true); // MyElectricalData's type: integer kVA
       expect(pdl.has_consumption).toBe(true);
       expect(pdl.is_active).toBe(true);
       expect(Date.parse(pdl.consent_expires_at as string)).toBeGreaterThan(Date.now() + 1000 * 24 * 3600 * 365 * 2.9);

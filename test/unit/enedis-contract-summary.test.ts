@@ -19,6 +19,7 @@ describe("contractSummary", () => {
       hasConsumption: true,
       hasProduction: false,
       activationDate: "2018-08-31", // consumption_last_activation_date, whatever its offset
+      pricingOption: "HC_HP", // the 2026 tariff label says "heures pleines heures creuses"
     });
   });
 
@@ -29,6 +30,7 @@ describe("contractSummary", () => {
       hasConsumption: true,
       hasProduction: true,
       activationDate: "2014-01-22", // the withdrawal contract's: production started later, and asking earlier is harmless
+      pricingOption: "HC_HP",
     });
   });
 
@@ -39,7 +41,9 @@ describe("contractSummary", () => {
       hasConsumption: true,
       hasProduction: false,
       activationDate: null,
+      pricingOption: "HC_HP", // no tariff code, but off-peak hours
     });
+    expect(contractSummary(v5Contract({ segment: "C5", subscribed_power: "6 kVA", distribution_tariff: "BTINFCUST" })).pricingOption).toBe("BASE");
   });
 
   it("recognises a v5 production-only point by segment or contract type", () => {
@@ -52,7 +56,7 @@ describe("contractSummary", () => {
 
   it("defaults to a consumer with nothing known on an empty or unreadable answer", () => {
     for (const answer of [undefined, {}, { customer: { usage_points: [] } }, "garbage"]) {
-      expect(contractSummary(answer)).toEqual({ subscribedPower: null, offpeakHours: null, hasConsumption: true, hasProduction: false, activationDate: null });
+      expect(contractSummary(answer)).toEqual({ subscribedPower: null, offpeakHours: null, hasConsumption: true, hasProduction: false, activationDate: null, pricingOption: null });
     }
   });
 });

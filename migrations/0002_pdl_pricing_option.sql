@@ -1,0 +1,1 @@
+ALTER TABLE `usage_points` ADD `pricing_option` text;
