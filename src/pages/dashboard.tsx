@@ -12,6 +12,8 @@ import type { IntervalReading } from "../enedis/types";
 import { readCachedReadings } from "../mirror/metering";
 import { Credentials } from "./credentials";
 import { sessionCaller } from "../http/auth";
+import { listConsoTokens } from "../conso/token-store";
+import { ConsoTokensCard } from "./conso-tokens";
 
 /** GET /dashboard — consent button, PDL list with "Détails", API credentials, quota use, account deletion. */
 export const dashboardPage = new Hono<AppEnv>();
@@ -80,7 +82,7 @@ function PdlItem({ p, readings }: { p: UsagePointRow; readings: IntervalReading[
 dashboardPage.get("/dashboard", async (c) => {
   const me = await sessionCaller(c);
   if (!me) return c.redirect("/login", 303);
-  const [pdls, usage] = await Promise.all([listPdls(c.env, me.userId), usageFor(c.env, me.userId)]);
+  const [pdls, usage, consoTokens] = await Promise.all([listPdls(c.env, me.userId), usageFor(c.env, me.userId), listConsoTokens(c.env, me.userId)]);
   // Small charts from what the cache already holds: no Enedis call, no quota spent by opening the dashboard.
   const today = todayInParis(new Date());
   const last30 = { start: addDays(today, -30), end: today };
@@ -119,6 +121,7 @@ dashboardPage.get("/dashboard", async (c) => {
             Documentation interactive : <a href="/docs">/docs</a>
           </p>
         </section>
+        <ConsoTokensCard tokens={consoTokens} />
         <section class="card">
           <h2>Quotas du jour</h2>
           <p>

@@ -76,6 +76,11 @@ describe("conso tokens: life and death", () => {
     const card = String(ConsoTokensCard({ tokens: listed }));
     expect(card).toContain(listed[0].createdAt.slice(0, 10));
     expect(card).not.toContain(h.token.split(".")[2]);
+    // the dashboard itself shows that card
+    const dashboard = await (await h.browser.fetch("/dashboard")).text();
+    expect(dashboard).toContain('id="conso-tokens"');
+    expect(dashboard).toContain(listed[0].createdAt.slice(0, 10));
+    expect(dashboard).not.toContain(h.token.split(".")[2]);
     expect((await read(h)).status).toBe(200);
     const revoked = await h.browser.form("/dashboard/conso-tokens/revoke", { id: listed[0].id });
     expect(revoked.status).toBe(303);
