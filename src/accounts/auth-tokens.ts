@@ -12,40 +12,48 @@ import type { Env } from "../env";
  * and a copy of the account data key wrapped under a key derived from the token itself.
  */
 export type AuthTokenKind = "session" | "access_token";
+/** Every bearer credential kept in auth_tokens: those above, and Conso API tokens (JWTs made in src/conso/). */
+export type StoredTokenKind = AuthTokenKind | "conso_token";
 
 export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 const PREFIX: Record<AuthTokenKind, string> = { session: "lgsess_", access_token: "lgat_" };
 const TTL: Record<AuthTokenKind, number> = { session: SESSION_TTL_SECONDS, access_token: ACCESS_TOKEN_TTL_SECONDS };
 
-export const hashAuthToken = (env: Env, kind: AuthTokenKind, token: string) => keyedHash(getConfig(env).appSecret, `auth-token:${kind}`, token);
+export const hashAuthToken = (env: Env, kind: StoredTokenKind, token: string) => keyedHash(getConfig(env).appSecret, `auth-token:${kind}`, token);
 
-export async function issueAuthToken(env: Env, userId: string, dataKey: CryptoKey, kind: AuthTokenKind) {
-  const token = randomToken(PREFIX[kind]);
-  const tokenHash = await hashAuthToken(env, kind, token);
+/** Keeps a bearer credential the way every one is kept: its keyed hash, and the data key wrapped under it. */
+export async function storeBearerToken(env: Env, t: { token: string; userId: string; dataKey: CryptoKey; kind: StoredTokenKind; createdAt: string; expiresAtMs: number }) {
+  const tokenHash = await hashAuthToken(env, t.kind, t.token);
   await db(env)
     .insert(authTokens)
     .values({
       tokenHash,
-      userId,
-      kind,
-      dataKeyWrapped: await wrapDataKey(dataKey, token, kind),
-      createdAt: nowIso(),
-      expiresAtMs: Date.now() + TTL[kind] * 1000,
+      userId: t.userId,
+      kind: t.kind,
+      dataKeyWrapped: await wrapDataKey(t.dataKey, t.token, t.kind),
+      createdAt: t.createdAt,
+      expiresAtMs: t.expiresAtMs,
     });
+  return tokenHash;
+}
+
+export async function issueAuthToken(env: Env, userId: string, dataKey: CryptoKey, kind: AuthTokenKind) {
+  const token = randomToken(PREFIX[kind]);
+  const tokenHash = await storeBearerToken(env, { token, userId, dataKey, kind, createdAt: nowIso(), expiresAtMs: Date.now() + TTL[kind] * 1000 });
   return { token, tokenHash, expiresIn: TTL[kind] };
 }
 
 export const looksLike = (kind: AuthTokenKind, token: string) => token.startsWith(PREFIX[kind]);
 
 /** Resolves a live token to its account and data key, or null. Lookup by primary key on the keyed hash. */
-export async function resolveAuthToken(env: Env, kind: AuthTokenKind, token: string) {
+export async function resolveAuthToken(env: Env, kind: StoredTokenKind, token: string, nowMs = Date.now()) {
   const tokenHash = await hashAuthToken(env, kind, token);
   const row = await db(env)
     .select({ user: users, wrapped: authTokens.dataKeyWrapped })
     .from(authTokens)
     .innerJoin(users, eq(users.id, authTokens.userId))
-    .where(and(eq(authTokens.tokenHash, tokenHash), eq(authTokens.kind, kind), gt(authTokens.expiresAtMs, Date.now())))
+    .where(and(eq(authTokens.tokenHash, tokenHash), eq(authTokens.kind, kind), gt(authTokens.expiresAtMs, nowMs)))
     .get();
   if (!row) return null;
   try {

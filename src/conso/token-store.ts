@@ -1,9 +1,8 @@
 import { and, desc, eq, gt } from "drizzle-orm";
+import { resolveAuthToken, storeBearerToken } from "../accounts/auth-tokens";
 import { getConfig } from "../config";
-import { unwrapDataKey, wrapDataKey } from "../crypto/data-key";
-import { keyedHash } from "../crypto/keyed-hash";
 import { db } from "../db/client";
-import { authTokens, users } from "../db/schema";
+import { authTokens } from "../db/schema";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
 import { listPdls } from "../pdl/store";
@@ -19,8 +18,6 @@ const KIND = "conso_token" as const;
 /** Conso API's own tokens last long enough for a tool set up once; a year, then the household makes a new one. */
 export const CONSO_TOKEN_TTL_SECONDS = 365 * 24 * 3600;
 
-const hashConsoToken = (env: Env, token: string) => keyedHash(getConfig(env).appSecret, `auth-token:${KIND}`, token);
-
 export interface IssuedConsoToken {
   token: string;
   expiresAt: string;
@@ -35,16 +32,7 @@ export async function issueConsoToken(env: Env, userId: string, dataKey: CryptoK
   }
   const { token, claims } = await signConsoJwt(getConfig(env).appSecret, prms, Math.floor(nowMs / 1000), CONSO_TOKEN_TTL_SECONDS);
   const expiresAtMs = claims.exp * 1000;
-  await db(env)
-    .insert(authTokens)
-    .values({
-      tokenHash: await hashConsoToken(env, token),
-      userId,
-      kind: KIND,
-      dataKeyWrapped: await wrapDataKey(dataKey, token, KIND),
-      createdAt: new Date(nowMs).toISOString(),
-      expiresAtMs,
-    });
+  await storeBearerToken(env, { token, userId, dataKey, kind: KIND, createdAt: new Date(nowMs).toISOString(), expiresAtMs });
   return { token, expiresAt: new Date(expiresAtMs).toISOString(), prms };
 }
 
@@ -55,19 +43,8 @@ export async function issueConsoToken(env: Env, userId: string, dataKey: CryptoK
 export async function resolveConsoToken(env: Env, token: string, nowMs = Date.now()) {
   const claims: ConsoClaims | null = await verifyConsoJwt(getConfig(env).appSecret, token, Math.floor(nowMs / 1000));
   if (!claims) return null;
-  const tokenHash = await hashConsoToken(env, token);
-  const row = await db(env)
-    .select({ user: users, wrapped: authTokens.dataKeyWrapped })
-    .from(authTokens)
-    .innerJoin(users, eq(users.id, authTokens.userId))
-    .where(and(eq(authTokens.tokenHash, tokenHash), eq(authTokens.kind, KIND), gt(authTokens.expiresAtMs, nowMs)))
-    .get();
-  if (!row) return null;
-  try {
-    return { user: row.user, claims, dataKey: await unwrapDataKey(row.wrapped, token, KIND) };
-  } catch {
-    return null;
-  }
+  const hit = await resolveAuthToken(env, KIND, token, nowMs);
+  return hit ? { user: hit.user, claims, dataKey: hit.dataKey } : null;
 }
 
 export interface ConsoTokenListing {

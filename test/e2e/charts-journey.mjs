@@ -17,6 +17,7 @@ const DAY = "a day's bar opens that day's load curve, off-peak hours shaded";
 const CSV = "the CSV download lists what is shown, in French spreadsheet format";
 const PRODUCER = "a producer's charts show production beside consumption";
 const ON_PHONE = "on a phone-sized screen: charts fit the width, period switch, day curve and CSV work";
+const CONSO = "the dashboard makes a Conso API token, shown once, that reads a day of data (on a phone-sized screen too)";
 
 const energyPath = (id, query = "") => `/dashboard/pdl/${id}/energie${query}`;
 
@@ -168,6 +169,39 @@ export function chartsCases({ needs, consentHousehold }) {
           assert.equal(csv.body.replace(/^\uFEFF/, "").trim().split("\r\n").length, 8, "the CSV of the 7 days shown");
         } finally {
           await phone.close();
+        }
+      },
+    },
+    {
+      name: CONSO,
+      needs: [OPEN],
+      async run({ page, baseUrl }) {
+        const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+        const dayBefore = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+        const readDay = (token) =>
+          page.request.get(`${baseUrl}/api/daily_consumption?prm=${DURAND_HOME}&start=${dayBefore}&end=${yesterday}`, { headers: { Authorization: `Bearer ${token}` } });
+        for (const viewport of [null, PHONE]) {
+          const tab = await page.context().newPage();
+          try {
+            if (viewport) await tab.setViewportSize(viewport);
+            await tab.goto(`${baseUrl}/dashboard`);
+            await tab.locator("#new-conso-token").click();
+            const token = (await tab.locator("#conso-token").innerText()).trim();
+            assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/, "a JWT is shown");
+            if (viewport) {
+              const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+              assert.ok(overflow <= 0, `the token page fits the phone's screen (${overflow}px too wide)`);
+            }
+            const answer = await readDay(token);
+            assert.equal(answer.status(), 200, "the Conso route answers the token");
+            const body = await answer.json();
+            assert.equal(body.usage_point_id, DURAND_HOME, "a bare meter_reading, Conso API's shape");
+            assert.equal(body.interval_reading.length, 1, "one day of data");
+            await tab.goto(`${baseUrl}/dashboard`);
+            assert.equal(await tab.locator("#conso-tokens").getByText(token).count(), 0, "shown once: the dashboard lists it without the token");
+          } finally {
+            await tab.close();
+          }
         }
       },
     },

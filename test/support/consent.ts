@@ -55,22 +55,10 @@ export class BrowserOn extends Browser {
     this.workerEnv = { ...(env as unknown as Env), ...overrides } as Env;
   }
 
-  override async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    if ((init.method ?? "GET") !== "GET" && !headers.has("Origin")) headers.set("Origin", ORIGIN);
-    headers.set("CF-Connecting-IP", this.ip);
+  protected override async send(path: string, init: RequestInit): Promise<Response> {
     const ctx = createExecutionContext();
-    const res = await worker.fetch(new Request(new URL(path, ORIGIN), { ...init, headers, redirect: "manual" }), this.workerEnv, ctx);
+    const res = await worker.fetch(new Request(new URL(path, ORIGIN), init), this.workerEnv, ctx);
     await waitOnExecutionContext(ctx);
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(";");
-      const i = pair.indexOf("=");
-      const name = pair.slice(0, i).trim();
-      const value = pair.slice(i + 1).trim();
-      if (!value || attrs.some((a) => /max-age=0/i.test(a))) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
     return res;
   }
 }

@@ -44,12 +44,17 @@ export class Browser {
   cookies = new Map<string, string>();
   ip = randomIp();
 
+  /** How a request reaches the worker; BrowserOn (test/support/consent.ts) sends it under other settings. */
+  protected send(path: string, init: RequestInit): Promise<Response> {
+    return call(path, init);
+  }
+
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     if ((init.method ?? "GET") !== "GET" && !headers.has("Origin")) headers.set("Origin", ORIGIN);
     if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", this.ip);
-    const res = await call(path, { ...init, headers, redirect: "manual" });
+    const res = await this.send(path, { ...init, headers, redirect: "manual" });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(";");
       const i = pair.indexOf("=");
