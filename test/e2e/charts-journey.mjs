@@ -15,7 +15,7 @@ const OPEN = "the charts of a PDL: 30 days of consumption, off-peak share, max p
 const PERIODS = "switching period: 7 days (7 bars), 12 months (12 monthly bars), a custom range";
 const DAY = "a day's bar opens that day's load curve, off-peak hours shaded";
 const CSV = "the CSV download lists what is shown, in French spreadsheet format";
-const PRODUCER = "a producer's charts show production beside consumption";
+const PRODUCER = "a producer's charts show production beside consumption; deleting that PDL removes it from the dashboard";
 const ON_PHONE = "on a phone-sized screen: charts fit the width, period switch, day curve and CSV work";
 const CONSO = "the dashboard makes a Conso API token, shown once, that reads a day of data (on a phone-sized screen too)";
 
@@ -142,6 +142,12 @@ export function chartsCases({ needs, consentHousehold }) {
         assert.match(await text(page, "#energy"), /Production totale : [\d ]+,\d kWh/, "the production total");
         assert.equal(await page.locator("#day-chart polyline.prod").count(), 1, "the day's production curve");
         await shot(page, "energie-production");
+        // Then the household removes that PDL from its account ("Détails" → delete): gone from the dashboard, and free
+        // again for another account (the Conso API cases after this journey consent to it).
+        await page.goto(`${baseUrl}/dashboard/pdl/${PETIT}`);
+        await page.getByRole("button", { name: "Supprimer ce point de livraison" }).click();
+        await page.waitForURL((url) => url.pathname === "/dashboard");
+        assert.equal(await page.locator(`[data-usage-point-id="${PETIT}"]`).count(), 0, "the deleted PDL is no longer listed");
       },
     },
     {
