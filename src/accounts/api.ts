@@ -9,7 +9,7 @@ import { ACCESS_TOKEN_TTL_SECONDS, issueAuthToken, revokeAuthTokensOf, revokeSig
 import { authenticateClient, createAccount, findUserById, regenerateClientSecret } from "./credentials";
 import { deleteAccount } from "./delete-account";
 import { authenticateWithPassword, changePassword, checkPassword } from "./passwords";
-import { recoverAccount } from "./recover";
+import { RECOVERY_REFUSALS, recoverAccount } from "./recover";
 import { AccountSchema, CredentialsSchema, DeleteAccountSchema, LoginSchema, NewAccountSchema, RecoverSchema, TokenAnswerSchema, UpdatePasswordSchema, UsageStatsSchema } from "./schemas";
 import { clientIp, throttleLogin, throttlePasswordCheck, throttleSignup } from "./throttle";
 
@@ -109,9 +109,8 @@ accountsApi.openapi(
   async (c) => {
     const { email, client_secret, new_password } = c.req.valid("json");
     await throttleLogin(c.env, clientIp(c.req.raw), email);
-    if (!(await recoverAccount(c.env, email, client_secret, new_password))) {
-      throw new AppError(401, "INVALID_CREDENTIALS", "Adresse e-mail ou clé secrète incorrecte.");
-    }
+    const result = await recoverAccount(c.env, email, client_secret, new_password);
+    if (result !== "recovered") throw new AppError(401, "INVALID_CREDENTIALS", RECOVERY_REFUSALS[result]);
     return c.json({ success: true as const, data: {} }, 200);
   },
 );

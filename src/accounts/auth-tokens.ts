@@ -68,7 +68,7 @@ export async function revokeAuthToken(env: Env, tokenHash: string) {
 }
 
 /** A new client_secret revokes the access tokens obtained with the old one. */
-export async function revokeAuthTokensOf(env: Env, userId: string, kind: AuthTokenKind) {
+export async function revokeAuthTokensOf(env: Env, userId: string, kind: StoredTokenKind) {
   await db(env).delete(authTokens).where(and(eq(authTokens.userId, userId), eq(authTokens.kind, kind)));
 }
 

@@ -71,6 +71,7 @@ export async function regenerateClientSecret(env: Env, userId: string, dataKey: 
     .set({
       clientSecretHash: await hashClientSecret(env, clientSecret),
       dataKeyBySecret: await wrapDataKey(dataKey, clientSecret, "client_secret"),
+      secretRegeneratedAtMs: Date.now(),
     })
     .where(eq(users.id, userId));
   return clientSecret;

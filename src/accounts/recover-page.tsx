@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { AppError } from "../http/errors";
 import type { AppEnv } from "../http/types";
 import { Layout, page } from "../pages/layout";
-import { recoverAccount } from "./recover";
+import { RECOVERY_REFUSALS, recoverAccount } from "./recover";
 import { RecoverSchema } from "./schemas";
 import { clientIp, throttleLogin } from "./throttle";
 
@@ -14,7 +14,7 @@ import { clientIp, throttleLogin } from "./throttle";
  */
 export const recoverPage = new Hono<AppEnv>();
 
-const WRONG = "Adresse e-mail ou clé secrète incorrecte.";
+const WRONG = RECOVERY_REFUSALS.invalid;
 
 function RecoverForm(props: { email?: string; error?: string }) {
   return (
@@ -79,7 +79,8 @@ recoverPage.post("/recover", async (c) => {
     }
     throw error;
   }
-  if (!(await recoverAccount(c.env, parsed.data.email, parsed.data.client_secret, parsed.data.new_password))) return render(c, { email: form.email, error: WRONG }, 401);
+  const result = await recoverAccount(c.env, parsed.data.email, parsed.data.client_secret, parsed.data.new_password);
+  if (result !== "recovered") return render(c, { email: form.email, error: RECOVERY_REFUSALS[result] }, 401);
   return c.html(
     page(
       <Layout title="Mot de passe changé">

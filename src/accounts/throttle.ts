@@ -45,13 +45,18 @@ async function hit(env: Env, scope: Scope, subject: string, nowMs: number) {
 
 export const clientIp = (req: Request) => req.headers.get("CF-Connecting-IP") ?? "local";
 
-/** Login (page and API) and password recovery: per (email, IP) pair first, then per email, then per IP. */
+/**
+ * Login (page and API) and password recovery: per IP first, then per (email, IP) pair, then per email. The order
+ * matters: an address over its limit is refused before it counts against anyone's email, so a few addresses cannot
+ * push any number of emails past their (looser) limit and lock their owners out; and tries the pair limit refused
+ * do not count against the email either.
+ */
 export async function throttleLogin(env: Env, ip: string, email: string) {
   const now = Date.now();
   const normalized = email.trim().toLowerCase();
+  await hit(env, "login-ip", ip, now);
   await hit(env, "login-pair", `${normalized}\u0000${ip}`, now);
   await hit(env, "login-email", normalized, now);
-  await hit(env, "login-ip", ip, now);
 }
 
 /** A password check by an authenticated caller (password change, account deletion): per account and per IP. */

@@ -15,6 +15,9 @@ export const users = sqliteTable(
     clientSecretHash: text("client_secret_hash").notNull(), // HMAC-SHA-256(APP_SECRET, client_secret), b64u
     dataKeyBySecret: text("data_key_by_secret").notNull(), // account data key wrapped under HKDF(client_secret)
     dataKeyByPassword: text("data_key_by_password").notNull(), // account data key wrapped under HKDF(PBKDF2(password))
+    // When the client_secret was last regenerated (epoch ms; null: the one from signup). A fresh secret is not yet a
+    // recovery credential: a stolen session or access token could otherwise mint one and take the account over.
+    secretRegeneratedAtMs: integer("secret_regenerated_at_ms"),
     createdAt: text("created_at").notNull(),
   },
   (t) => [
