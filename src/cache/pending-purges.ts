@@ -11,8 +11,9 @@ import { deleteByPrefix } from "./store";
  */
 export const PURGE_AGAIN_AFTER_MS = 10 * 60 * 1000;
 
-/** Prefixes handled per cron run: bounds one run's KV operations; the rest wait for the next run. */
-const PREFIXES_PER_RUN = 100;
+/** Prefixes read from D1 at a time; a run goes on batch after batch, up to MAX_BATCHES_PER_RUN (a backlog is the next run's). */
+const PREFIXES_PER_BATCH = 100;
+const MAX_BATCHES_PER_RUN = 50;
 
 /** Records a prefix for a later purge; recorded before the deletion starts, so a deletion cut short still gets one. */
 export async function schedulePurge(env: Env, prefix: string, nowMs = Date.now()) {
@@ -23,18 +24,23 @@ export async function schedulePurge(env: Env, prefix: string, nowMs = Date.now()
 /** Purges every prefix whose time has come, then forgets it. Returns how many prefixes and KV entries went. */
 export async function purgePendingPrefixes(env: Env, nowMs = Date.now()): Promise<{ prefixes: number; entries: number }> {
   const d = db(env);
-  const due = await d
-    .select()
-    .from(pendingPurges)
-    .where(lte(pendingPurges.purgeAfterMs, nowMs))
-    .orderBy(asc(pendingPurges.purgeAfterMs))
-    .limit(PREFIXES_PER_RUN)
-    .all();
+  let prefixes = 0;
   let entries = 0;
-  for (const { prefix, purgeAfterMs } of due) {
-    entries += await deleteByPrefix(env, prefix);
-    // only the row we purged for: a deletion that rescheduled the prefix meanwhile keeps its own later purge
-    await d.delete(pendingPurges).where(and(eq(pendingPurges.prefix, prefix), eq(pendingPurges.purgeAfterMs, purgeAfterMs)));
+  for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+    const due = await d
+      .select()
+      .from(pendingPurges)
+      .where(lte(pendingPurges.purgeAfterMs, nowMs))
+      .orderBy(asc(pendingPurges.purgeAfterMs))
+      .limit(PREFIXES_PER_BATCH)
+      .all();
+    for (const { prefix, purgeAfterMs } of due) {
+      entries += await deleteByPrefix(env, prefix);
+      // only the row we purged for: a deletion that rescheduled the prefix meanwhile keeps its own later purge
+      await d.delete(pendingPurges).where(and(eq(pendingPurges.prefix, prefix), eq(pendingPurges.purgeAfterMs, purgeAfterMs)));
+    }
+    prefixes += due.length;
+    if (due.length < PREFIXES_PER_BATCH) break;
   }
-  return { prefixes: due.length, entries };
+  return { prefixes, entries };
 }

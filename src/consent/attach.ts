@@ -14,11 +14,12 @@ import type { ConsentOutcome } from "./outcomes";
 
 export type ConsentResult = { outcome: "success"; detected: number; created: number } | { outcome: ConsentOutcome };
 
-/** A PDL's contract summary, what it could not learn (last_error), and whether Enedis's budget refused the call. */
-type Summarised = { summary: ContractSummary; lastError: string | null; busy: boolean };
-
-/** When the contract cannot be read (or the quota is spent): the PDL is attached all the same, summary unknown. */
-const NO_SUMMARY: ContractSummary = { subscribedPower: null, offpeakHours: null, hasConsumption: true, hasProduction: false, activationDate: null };
+/**
+ * A PDL's contract summary — null when the contract cannot be read now (quota spent, Enedis busy or down): the PDL
+ * is attached all the same, and a PDL already known keeps what it had —, what it could not learn (last_error), and
+ * whether Enedis's budget refused the call.
+ */
+type Summarised = { summary: ContractSummary | null; lastError: string | null; busy: boolean };
 
 /**
  * PRODUCT.md step 6: every usage point of the consent (v2: subscribed_services; v1: the v5 list, or each id
@@ -52,10 +53,10 @@ export async function attachConsentedPdls(env: Env, userId: string, answer: Cons
   const records = [];
   const client = createEnedisClient(env);
   // v1 gives no end date (nor a v2 service without dateFin): the 36 months the gateway asked for.
-  const askedEnd = consentEndFrom(new Date());
+  const askedEnd = consentEndFrom(new Date()).slice(0, 10); // YYYY-MM-DD, like Enedis's dateFin
   let budgetBusy = false;
   for (const point of found.values()) {
-    const { summary, lastError, busy }: Summarised = budgetBusy ? { summary: NO_SUMMARY, lastError: null, busy: true } : await summaryOf(env, userId, client, token, point.usagePointId);
+    const { summary, lastError, busy }: Summarised = budgetBusy ? { summary: null, lastError: null, busy: true } : await summaryOf(env, userId, client, token, point.usagePointId);
     budgetBusy = busy;
     records.push({ id: point.usagePointId, summary, lastError, consentExpiresAt: point.consentExpiresAt ?? askedEnd, consentStatus: point.consentStatus ?? null });
   }
@@ -63,7 +64,7 @@ export async function attachConsentedPdls(env: Env, userId: string, answer: Cons
   let created = 0;
   for (const r of records) {
     try {
-      if (await upsertPdl(env, userId, r.id, { ...r.summary, consentExpiresAt: r.consentExpiresAt, consentStatus: r.consentStatus, lastError: r.lastError })) created++;
+      if (await upsertPdl(env, userId, r.id, r)) created++;
     } catch (error) {
       // Attached to another account between the check above and now: never moved.
       if (error instanceof AppError && error.code === "PDL_TAKEN") return { outcome: "not_attached" };
@@ -90,7 +91,7 @@ async function summaryOf(
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     // quota spent, contract refused, Enedis down or busy: attached without its summary
-    return { summary: NO_SUMMARY, lastError: null, busy: error.code === "ENEDIS_BUSY" };
+    return { summary: null, lastError: null, busy: error.code === "ENEDIS_BUSY" };
   }
 }
 

@@ -36,7 +36,7 @@ export function withLegacyFallback(primary: EnedisClient, legacy: EnedisClient):
       return await call(primary);
     } catch (err) {
       if (!shouldFallBackToLegacy(err)) throw err;
-      console.warn(`enedis: Data Connect 2026 failed (${(err as { upstreamCode?: string }).upstreamCode ?? "?"}), asking v5`);
+      console.warn(`enedis: Data Connect 2026 failed (${loggableCode((err as { upstreamCode?: string }).upstreamCode)}), asking v5`);
       return call(legacy);
     }
   };
@@ -54,6 +54,9 @@ export function withLegacyFallback(primary: EnedisClient, legacy: EnedisClient):
     },
   };
 }
+
+/** Enedis's error code as logged: a code only, never free text (a "code" field may hold a sentence naming a PRM). */
+const loggableCode = (code: string | undefined) => (code && /^[A-Za-z0-9_-]{1,40}$/.test(code) ? code : "?");
 
 type V5ContractAnswer = { customer?: { usage_points?: Array<{ contracts?: { offpeak_hours?: string } }> } };
 const contractsOf = (answer: unknown) => (answer as V5ContractAnswer)?.customer?.usage_points?.[0]?.contracts;

@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { getConfig } from "../config";
 
@@ -6,7 +6,7 @@ import { getConfig } from "../config";
 const consentPageOrigin = (c: Context) => new URL(getConfig(c.env).authorizeUrl).origin;
 
 /** Security headers on every answer (SECURITY.md property 5): no inline scripts, no framing, no sniffing. */
-export const securityHeaders = secureHeaders({
+const pageHeaders = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],
@@ -21,5 +21,14 @@ export const securityHeaders = secureHeaders({
   referrerPolicy: "same-origin",
   xFrameOptions: "DENY",
   xContentTypeOptions: "nosniff",
-  crossOriginResourcePolicy: "same-origin",
+  crossOriginResourcePolicy: false, // set below, unless a route chose its own
 });
+
+/**
+ * Every answer is same-origin only (Cross-Origin-Resource-Policy), except where a route says otherwise: the Conso API
+ * routes are read cross-origin by design (browser tools such as MagicMirror's), and set `cross-origin` themselves.
+ */
+export const securityHeaders: MiddlewareHandler = async (c, next) => {
+  await pageHeaders(c, next);
+  if (!c.res.headers.has("Cross-Origin-Resource-Policy")) c.res.headers.set("Cross-Origin-Resource-Policy", "same-origin");
+};

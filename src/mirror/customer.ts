@@ -28,6 +28,7 @@ export async function readCustomerData(ctx: MirrorContext, kind: CustomerKind, o
   if (kind === "contract") {
     await refreshContractSummary(env, pdl, contractSummary(data));
     if (offpeakMissing(data)) await setLastError(env, pdl.usagePointId, OFFPEAK_UNAVAILABLE);
+    else if (pdl.lastError === OFFPEAK_UNAVAILABLE) await setLastError(env, pdl.usagePointId, null);
   }
   await writeDays(slot, [{ day: CURRENT, value: data, ttlSeconds: CUSTOMER_DATA_TTL_SECONDS }]);
   return { data, cacheStatus: "MISS", quota };

@@ -33,7 +33,9 @@ export async function callEnedis<T>(ctx: MirrorContext, nothingServed: () => boo
   const { env, pdl } = ctx;
   try {
     const result = await run();
-    if (pdl.lastError) await setLastError(env, pdl.usagePointId, null);
+    // a success clears what it disproves (consent, owner, Enedis down), not a note about what Enedis never gives
+    // this PDL (OFFPEAK_UNAVAILABLE stays until a contract read finds off-peak hours)
+    if (pdl.lastError && STICKY.has(pdl.lastError)) await setLastError(env, pdl.usagePointId, null);
     return result;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

@@ -75,35 +75,34 @@ export async function holdersOf(env: Env, usagePointIds: string[]) {
   return new Map(rows.map((r) => [r.id, r.userId]));
 }
 
-export interface PdlSummary {
-  subscribedPower: string | null;
-  offpeakHours: string | null;
-  hasConsumption: boolean;
-  hasProduction: boolean;
-  /** Meter activation from the contract (YYYY-MM-DD): reads never ask Enedis before it. */
-  activationDate: string | null;
+/** What a consent learns about a PDL: its consent record, and its contract summary when Enedis could give it. */
+export interface PdlConsentRecord {
   /** The PDL's consent record: its own end date and Enedis's state of it (ACTIF, DEMANDE; null for v1). */
   consentExpiresAt: string | null;
   consentStatus: string | null;
   /** What the consent could not learn (e.g. OFFPEAK_UNAVAILABLE), kept as the PDL's last error; null clears it. */
   lastError?: string | null;
+  /** null: the contract could not be read now — a PDL already known keeps what it had. */
+  summary: ContractSummary | null;
 }
 
 /**
- * Creates the PDL for this account (true), or refreshes its consent summary when the account already has it
- * (false). A PDL held by another account is never moved: PDL_TAKEN.
+ * Creates the PDL for this account (true), or refreshes its consent record — and its contract summary, when the
+ * consent could read one — when the account already has it (false). A PDL held by another account is never moved:
+ * PDL_TAKEN.
  */
-export async function upsertPdl(env: Env, userId: string, usagePointId: string, s: PdlSummary): Promise<boolean> {
+export async function upsertPdl(env: Env, userId: string, usagePointId: string, r: PdlConsentRecord): Promise<boolean> {
+  const s = { ...r.summary, consentExpiresAt: r.consentExpiresAt, consentStatus: r.consentStatus, lastError: r.lastError ?? null };
   const inserted = await db(env)
     .insert(usagePoints)
-    .values({ usagePointId, userId, createdAt: nowIso(), ...s, lastError: s.lastError ?? null })
+    .values({ usagePointId, userId, createdAt: nowIso(), ...s })
     .onConflictDoNothing()
     .returning({ id: usagePoints.usagePointId })
     .get();
   if (inserted) return true;
   const updated = await db(env)
     .update(usagePoints)
-    .set({ ...s, lastError: s.lastError ?? null })
+    .set(s)
     .where(and(eq(usagePoints.usagePointId, usagePointId), eq(usagePoints.userId, userId)))
     .returning({ id: usagePoints.usagePointId })
     .get();

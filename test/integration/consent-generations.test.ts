@@ -77,6 +77,7 @@ describe("v1 gateway (ENEDIS_AUTHORIZE_VERSION=v1, legacy opt-in)", () => {
     const records = await env.DB.prepare("SELECT consent_expires_at AS e, consent_status AS s FROM usage_points").all<{ e: string; s: string | null }>();
     for (const row of records.results) {
       expect(row.s).toBeNull();
+      expect(row.e).toMatch(/^\d{4}-\d{2}-\d{2}$/); // one format for every generation: a day, like Enedis's dateFin
       expect(Date.parse(row.e)).toBeGreaterThan(Date.now() + 1000 * 24 * 3600 * 365 * 2.9);
     }
   });

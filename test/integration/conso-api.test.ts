@@ -32,6 +32,7 @@ describe("Conso API surface: the five data types", () => {
       expect(Number(res.headers.get("X-RateLimit-Reset"))).toBeGreaterThan(Date.now() / 1000);
       expect(res.headers.get("Cache-Control")).toBe("no-store");
       expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+      expect(res.headers.get("Cross-Origin-Resource-Policy")).toBe("cross-origin"); // readable by browser tools
       const body = (await res.json()) as Record<string, unknown> & { usage_point_id: string; interval_reading: unknown[] };
       expect(Object.keys(body).sort()).toEqual(READING_KEYS);
       expect(body).toMatchObject({ usage_point_id: prm, start: daysAgo(t.range[0]), end: daysAgo(t.range[1]) });
@@ -67,6 +68,7 @@ describe("Conso API surface: the five data types", () => {
   it("CORS preflight is for these five routes only", async () => {
     const res = await call("/api/pdl", { method: "OPTIONS", headers: { Origin: "https://mirror.example", "Access-Control-Request-Method": "GET" } });
     expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(res.headers.get("Cross-Origin-Resource-Policy")).toBe("same-origin");
   });
 });
 

@@ -14,8 +14,9 @@ describe("energy page: nothing spent from another site, partitioning, consent st
 
   it("a GET from another site shows only the cache: no Enedis call, no quota; a button loads the rest", async () => {
     const before = { calls: await simulatorCalls(), usage: await usage(martin.browser) };
-    for (const path of ["", "?period=12m", "?day=2026-01-15"]) {
-      const res = await martin.energy(path, CROSS_SITE);
+    // same-site (a sibling subdomain) is another site too, as on the details page
+    for (const [path, headers] of [["", CROSS_SITE], ["?period=12m", CROSS_SITE], ["?day=2026-01-15", CROSS_SITE], ["?period=7d", { "Sec-Fetch-Site": "same-site" }]] as const) {
+      const res = await martin.energy(path, headers);
       expect(res.status).toBe(200);
       expect(res.headers.get("Cache-Control")).toBe("no-store");
       const html = await res.text();

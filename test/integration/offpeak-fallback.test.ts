@@ -43,6 +43,11 @@ describe("off-peak hours when comptage_auto is not subscribed", () => {
     expect(await lastError()).toBe("OFFPEAK_UNAVAILABLE");
     const status = await get("/api/pdl/09100000000001/status", account.clientSecret, "new");
     expect(((await status.json()) as { data: { last_error?: string } }).data.last_error).toBe("OFFPEAK_UNAVAILABLE");
+    // a successful data read does not wipe the note: only a contract with off-peak hours does
+    const day = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
+    const next = new Date(Date.now() - 19 * 86_400_000).toISOString().slice(0, 10);
+    expect((await get(`/api/enedis/consumption/daily/09100000000001?start=${day}&end=${next}`, account.clientSecret, "new")).status).toBe(200);
+    expect(await lastError()).toBe("OFFPEAK_UNAVAILABLE");
 
     const fromV5 = await get("/api/enedis/contract/09100000000001?use_cache=false", account.clientSecret, "auto");
     expect(fromV5.status).toBe(200);

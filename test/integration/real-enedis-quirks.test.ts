@@ -68,7 +68,12 @@ describe("a consent while Enedis's budget is busy", () => {
     expect(await summary()).toEqual({ subscribed_power: null, activation_date: null });
     await post("/simulator/_control/reset", {});
     expect((await call("/api/enedis/contract/09200000000001", { headers: bearer(account.clientSecret) })).status).toBe(200);
-    expect(await summary()).toMatchObject({ subscribed_power: "12 kVA", activation_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    const known = await summary();
+    expect(known).toMatchObject({ subscribed_power: "12 kVA", activation_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    // consenting again while Enedis is busy keeps what is known (no summary read is not "nothing known")
+    await post("/simulator/_control/faults", { api: "situation_contrat_auto", status: 429, count: 20 });
+    expect(flashOf((await consent(b, "durand")).html)).toBe("Bravo ! 2 points de livraison détectés (0 nouveaux).");
+    expect(await summary()).toEqual(known);
   });
 });
 

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { readModeOf } from "../pdl-details-data";
 import type { Context } from "hono";
 import { z } from "zod";
 import { addDays, historyLimit, todayInParis } from "../../enedis/dates";
@@ -47,11 +48,12 @@ async function load(c: Context<AppEnv>): Promise<{ me: Caller; pdl: UsagePointRo
 }
 
 /**
- * A GET from another site (a link, an image) must not spend the quota nor call Enedis (SECURITY.md 5): it shows
- * the cache only. A disabled PDL reads nothing new either.
+ * A GET another site may have caused (a link, an image; same-site included) must not spend the quota nor call
+ * Enedis (SECURITY.md 5): it shows the cache only — the same rule as the details page (readModeOf). A disabled PDL
+ * reads nothing new either.
  */
 function readMode(c: Context<AppEnv>, pdl: UsagePointRow): ReadMode {
-  return c.req.header("Sec-Fetch-Site") === "cross-site" || !pdl.isActive ? "cache" : "mirror";
+  return readModeOf(c.req.header("Sec-Fetch-Site")) === "cached" || !pdl.isActive ? "cache" : "mirror";
 }
 
 const energyQuery = (q: z.infer<typeof Query>): EnergyQuery => ({ period: q.period, start: q.start || undefined, end: q.end || undefined, day: q.day || undefined });
@@ -88,7 +90,7 @@ energyPage.get("/dashboard/pdl/:id/energie", async (c) => {
           lastError={lastErrorText(pdl.lastError)}
           offpeak={parseOffpeakHours(pdl.offpeakHours)}
           url={urlBuilder(pdl.usagePointId, { ...current, day: data.day })}
-          crossSite={c.req.header("Sec-Fetch-Site") === "cross-site"}
+          crossSite={readModeOf(c.req.header("Sec-Fetch-Site")) === "cached"}
           limits={{ oldestDay: historyLimit("consumption_daily", today), oldestCurveDay: historyLimit("consumption_load_curve", today), lastDay: addDays(today, -1) }}
         />
       </Layout>,
