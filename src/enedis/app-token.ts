@@ -46,7 +46,10 @@ export async function withApplicationToken<T>(env: Env, run: (accessToken: strin
   }
 }
 
-/** Drops the token everywhere (memory, KV, keeper): used when Enedis credentials change. */
+/**
+ * Drops the token everywhere (memory, KV, keeper). New Enedis credentials need no call to it (the sealed copies are
+ * bound to the client_id and stop opening); it is for an operator who wants a fresh token now, and for tests.
+ */
 export async function forgetApplicationToken(env: Env): Promise<void> {
   remembered.delete(env);
   await keeper(env).forget();
