@@ -74,7 +74,7 @@ export function slotFraction(usagePointId: string): number {
 /** The PDL's daily slot on Paris day `today` (the day its D-1 is published). */
 export function dailySlotMs(usagePointId: string, today: string): number {
   const span = SLOT_WINDOW.endHour - SLOT_WINDOW.startHour;
-  return parisTimeMs(today, SLOT_WINDOW.startHour + slotFraction(usagePointId) * span);
+  return Math.floor(parisTimeMs(today, SLOT_WINDOW.startHour + slotFraction(usagePointId) * span)); // whole ms: alarms take integers
 }
 
 /** The day sync aims at on Paris day `today`: yesterday. */

@@ -2,7 +2,7 @@ import { accountPublicKey } from "../accounts/key-pair";
 import { presentDays, writeDaysSealedToPublicKey, type SyncSlot } from "../cache/store";
 import { withApplicationToken } from "../enedis/app-token";
 import { createEnedisClient } from "../enedis/client";
-import { isSettled, maxDaysPerCall, splitIntoCalls } from "../enedis/dates";
+import { eachDay, isSettled, maxDaysPerCall, splitIntoCalls } from "../enedis/dates";
 import { EnedisUpstreamError } from "../enedis/errors";
 import { createTransport } from "../enedis/transport";
 import type { EnedisClient, MeteringKind } from "../enedis/types";
@@ -11,7 +11,7 @@ import { AppError } from "../http/errors";
 import { acquireEnedisPermit } from "../limits/budget-client";
 import { isCompleteDay } from "../mirror/completeness";
 import { BEFORE_ACTIVATION, groupByDay } from "../mirror/metering";
-import { cacheTtlSeconds } from "../mirror/policy";
+import { cacheTtlSeconds, noDataTtlSeconds } from "../mirror/policy";
 import type { UsagePointRow } from "../pdl/store";
 import { missingDays, recentDays, targetDay } from "./plan";
 
@@ -48,12 +48,10 @@ export async function runSync(env: Env, pdl: UsagePointRow, nowMs: number): Prom
   const target = targetDay(nowMs);
   try {
     const witness = await withApplicationToken(env, async (token) => {
-      let first: boolean | undefined;
-      for (const kind of series) {
-        const has = await syncSeries(env, client, token, pdl, kind, publicKey, nowMs);
-        first ??= has;
-      }
-      return first;
+      // The first series (daily consumption, or daily production) tells whether Enedis has published D-1.
+      const published = await syncSeries(env, client, token, pdl, series[0], publicKey, nowMs, false);
+      for (const kind of series.slice(1)) await syncSeries(env, client, token, pdl, kind, publicKey, nowMs, published);
+      return published;
     });
     return witness ? { kind: "done", syncedThrough: target } : { kind: "not_published" };
   } catch (error) {
@@ -65,7 +63,16 @@ export async function runSync(env: Env, pdl: UsagePointRow, nowMs: number): Prom
 }
 
 /** Fills one series' missing recent days; true when D-1 is cached afterwards. */
-async function syncSeries(env: Env, client: EnedisClient, token: string, pdl: UsagePointRow, kind: MeteringKind, publicKey: CryptoKey, nowMs: number): Promise<boolean> {
+async function syncSeries(
+  env: Env,
+  client: EnedisClient,
+  token: string,
+  pdl: UsagePointRow,
+  kind: MeteringKind,
+  publicKey: CryptoKey,
+  nowMs: number,
+  publishedThroughTarget: boolean,
+): Promise<boolean> {
   const slot: SyncSlot = { env, userId: pdl.userId, usagePointId: pdl.usagePointId, kind, publicKey };
   const target = targetDay(nowMs);
   const present = await presentDays(slot, recentDays(nowMs));
@@ -77,9 +84,13 @@ async function syncSeries(env: Env, client: EnedisClient, token: string, pdl: Us
     try {
       answer = await client.meterReading(token, kind, pdl.usagePointId, call.start, call.end);
     } catch (error) {
-      // Nothing published for this stretch yet (or no load curve): nothing to write. Unlike the mirror, sync writes no
-      // "no data" marker: a read after a late publication must find nothing rather than a remembered absence.
-      if (error instanceof AppError && error.code === "NO_DATA") continue;
+      // "No data": once D-1 is known to be published (the daily series has it), this series simply has none (load curve
+      // not activated) and that is remembered as the mirror does. Before, it may just be late: nothing is written, so a
+      // read after a late publication never finds a remembered absence.
+      if (error instanceof AppError && error.code === "NO_DATA") {
+        if (publishedThroughTarget) await rememberNoData(slot, call.start, call.end, nowMs);
+        continue;
+      }
       if (error instanceof EnedisUpstreamError && error.upstreamCode === BEFORE_ACTIVATION) continue;
       throw error;
     }
@@ -92,4 +103,9 @@ async function syncSeries(env: Env, client: EnedisClient, token: string, pdl: Us
     if (complete.some(([day]) => day === target)) hasTarget = true;
   }
   return hasTarget;
+}
+
+async function rememberNoData(slot: SyncSlot, start: string, end: string, nowMs: number) {
+  const now = new Date(nowMs);
+  await writeDaysSealedToPublicKey(slot, eachDay(start, end).map((day) => ({ day, value: { none: true }, ttlSeconds: noDataTtlSeconds(isSettled(day, now)) })));
 }
