@@ -21,6 +21,8 @@ afterEach(restoreClock);
 const daily = (pdl: string, day: string, path = "consumption/daily") => `/api/enedis/${path}/${pdl}?start=${day}&end=${today()}`;
 
 describe("background sync", () => {
+  let admin: Awaited<ReturnType<typeof household>>; // one administrator per file (client_id is unique)
+
   it("syncs a PDL just consented within a minute; yesterday is then a HIT counted as cached, every series", async () => {
     setNow(at("2027-01-13T09:30:00Z"));
     const h = await household("martin");
@@ -115,6 +117,7 @@ describe("background sync", () => {
     expect(await alarmOf(PETIT)).toBeNull();
 
     await makeAdmin(h.email);
+    admin = h;
     const login = await h.browser.api("/api/admin/stats", h.clientSecret);
     const stats = ((await login.json()) as { data: { sync: { pdls: number; done_today: number; pending: number; failed_today: number } } }).data.sync;
     expect(stats.failed_today).toBeGreaterThanOrEqual(1);
@@ -161,5 +164,43 @@ describe("background sync", () => {
     const soon = await alarmOf(PDL);
     expect(soon! - Date.now()).toBeLessThanOrEqual(60_000);
     expect((await patchSync(h.browser, h.clientSecret, PDL, "yes" as unknown as boolean)).status).toBe(400);
+  });
+
+  it("the dashboard's switch turns sync off and on; the dashboard and the admin page show it", async () => {
+    setNow(at("2027-03-01T09:30:00Z"));
+    const h = await household("fontaine");
+    const PDL = "09900000000001";
+    let html = await (await h.browser.fetch("/dashboard")).text();
+    expect(html).toContain("Synchronisation quotidienne");
+    expect(html).toMatch(/Synchronisation quotidienne : <strong>activée<\/strong>/);
+
+    const off = await h.browser.form(`/dashboard/pdl/${PDL}/sync`, { sync: "off" });
+    expect(off.status).toBe(303);
+    expect(await alarmOf(PDL)).toBeNull();
+    expect((await statusOf(h.browser, h.clientSecret, PDL)).sync).toBe(false);
+    html = await (await h.browser.fetch("/dashboard")).text();
+    expect(html).toMatch(/Synchronisation quotidienne : <strong>désactivée<\/strong>/);
+
+    expect((await h.browser.form(`/dashboard/pdl/${PDL}/sync`, { sync: "on" })).status).toBe(303);
+    expect((await alarmOf(PDL))! - Date.now()).toBeLessThanOrEqual(60_000);
+    await runAlarm(PDL);
+    html = await (await h.browser.fetch("/dashboard")).text();
+    expect(html).toContain("à jour jusqu&#39;au 2027-02-28");
+
+    // another account's PDL: the usual 404, and its sync is untouched
+    expect((await h.browser.form(`/dashboard/pdl/${MARTIN}/sync`, { sync: "off" })).status).toBe(404);
+    expect(await alarmOf(MARTIN)).not.toBeNull();
+    // without a session: to the login page, nothing changed
+    const stranger = new (h.browser.constructor as new () => typeof h.browser)();
+    expect((await stranger.form(`/dashboard/pdl/${PDL}/sync`, { sync: "off" })).headers.get("Location")).toBe("/login");
+    expect((await statusOf(h.browser, h.clientSecret, PDL)).sync).toBe(true);
+
+    const stats = ((await (await admin.browser.api("/api/admin/stats", admin.clientSecret)).json()) as { data: { sync: Record<string, number> } }).data.sync;
+    expect(stats.done_today).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(stats).sort()).toEqual(["done_today", "failed_today", "pdls", "pending"]);
+    await admin.browser.form("/login", { email: admin.email, password: admin.password }); // weeks later: a new session
+    const page = await (await admin.browser.fetch("/admin")).text();
+    expect(page).toContain("Synchronisation quotidienne");
+    expect(page).toContain(`${stats.done_today} à jour`);
   });
 });
