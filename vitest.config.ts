@@ -17,6 +17,9 @@ export default defineConfig(async () => {
             APP_SECRET: "test-app-secret-0123456789abcdef0123456789abcdef",
             ENEDIS_ENV: "simulator",
             ADMIN_CLIENT_IDS: "lgc_test_admin",
+            // Background sync's alarms run on the real clock: off here, so no test sees a run it did not start.
+            // test/integration/sync*.test.ts switch it on per request (BrowserOn) and drive the alarms themselves.
+            SYNC_ENABLED: "false",
           },
         },
       }),

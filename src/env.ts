@@ -2,6 +2,7 @@ import type { AccountGate } from "./limits/account-gate";
 import type { EnedisBudget } from "./limits/enedis-budget";
 import type { SimulatorThrottle } from "./simulator/throttle";
 import type { EnedisTokenKeeper } from "./limits/token-keeper";
+import type { SyncScheduler } from "./sync/scheduler";
 
 /** Bindings and variables of the worker (wrangler.toml, `.dev.vars`, secrets). Parsed once into `Config` by config.ts. */
 export interface Env {
@@ -12,6 +13,7 @@ export interface Env {
   ACCOUNT_GATE: DurableObjectNamespace<AccountGate>;
   ENEDIS_TOKEN: DurableObjectNamespace<EnedisTokenKeeper>;
   SIMULATOR_THROTTLE: DurableObjectNamespace<SimulatorThrottle>;
+  SYNC_SCHEDULER: DurableObjectNamespace<SyncScheduler>;
 
   ENEDIS_ENV?: string;
   ENEDIS_API_BASE_URL?: string;
@@ -27,4 +29,6 @@ export interface Env {
   ADMIN_CLIENT_IDS?: string;
   USER_DAILY_LIMIT_NO_CACHE?: string;
   USER_DAILY_LIMIT_WITH_CACHE?: string;
+  /** "false" switches background sync off for the whole gateway (no new alarms); default on. */
+  SYNC_ENABLED?: string;
 }

@@ -25,6 +25,7 @@ import { pdlDetailsPage } from "./pages/pdl-details";
 import { energyPage } from "./pages/energy/routes";
 import { pdlApi } from "./pdl/routes";
 import { simulatorApp } from "./simulator/app";
+import { syncDashboardActions } from "./sync/dashboard-actions";
 
 const app = new Hono<AppEnv>();
 
@@ -62,6 +63,7 @@ app.route("/", accountPages);
 app.route("/", dashboardPage);
 app.route("/", dashboardActions);
 app.route("/", consoDashboardActions);
+app.route("/", syncDashboardActions);
 app.route("/", pdlDetailsPage);
 app.route("/", energyPage);
 app.route("/", consentPages);
@@ -93,3 +95,4 @@ export { EnedisBudget } from "./limits/enedis-budget";
 export { AccountGate } from "./limits/account-gate";
 export { EnedisTokenKeeper } from "./limits/token-keeper";
 export { SimulatorThrottle } from "./simulator/throttle";
+export { SyncScheduler } from "./sync/scheduler";

@@ -8,6 +8,7 @@ import { db } from "../db/client";
 import { nowIso, users } from "../db/schema";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
+import { newKeyPairColumns } from "./key-pair";
 
 /** Accounts and their long-lived credentials: password and API key (client_id + client_secret). */
 export type UserRow = typeof users.$inferSelect;
@@ -27,14 +28,16 @@ export async function createAccount(env: Env, email: string, password: string) {
   const dataKey = await generateDataKey();
   const clientSecret = randomToken(SECRET_PREFIX);
   const pw = await hashPassword(password, getConfig(env).appSecret);
+  const id = crypto.randomUUID();
   const row = {
-    id: crypto.randomUUID(),
+    id,
     email,
     passwordHash: pw.stored,
     clientId: newClientId(),
     clientSecretHash: await hashClientSecret(env, clientSecret),
     dataKeyBySecret: await wrapDataKey(dataKey, clientSecret, "client_secret"),
     dataKeyByPassword: await wrapDataKey(dataKey, pw.wrapSecret, "password"),
+    ...(await newKeyPairColumns(id, dataKey)), // background sync seals to its public key
     createdAt: nowIso(),
   };
   try {

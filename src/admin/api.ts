@@ -16,7 +16,16 @@ export const adminApi = createApi();
 adminApi.use("*", requireAuth, requireAdmin);
 const tags = ["Administration"];
 
-const StatsSchema = z.object({ users: z.number().int(), pdls: z.number().int(), today: z.object({ cached: z.number().int(), no_cache: z.number().int(), enedis_calls: z.number().int() }) }).openapi("AdminStats");
+const StatsSchema = z
+  .object({
+    users: z.number().int(),
+    pdls: z.number().int(),
+    today: z.object({ cached: z.number().int(), no_cache: z.number().int(), enedis_calls: z.number().int() }),
+    sync: z
+      .object({ pdls: z.number().int(), done_today: z.number().int(), pending: z.number().int(), failed_today: z.number().int() })
+      .openapi({ description: "background sync over active PDLs with sync on: yesterday synced, still expected today, failed today" }),
+  })
+  .openapi("AdminStats");
 const UserSchema = z
   .object({ user_id: z.string(), email: z.string(), client_id: z.string(), pdl_count: z.number().int(), cached_requests: z.number().int(), no_cache_requests: z.number().int(), created_at: z.string() })
   .openapi("AdminUser");

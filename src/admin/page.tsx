@@ -32,6 +32,12 @@ adminPage.get("/admin", async (c) => {
             {stats.users} comptes · {stats.pdls} points de livraison · {stats.today.no_cache} requêtes vers Enedis · {stats.today.cached} requêtes servies par le cache · {stats.today.enedis_calls} appels Enedis
           </p>
         </section>
+        <section class="card">
+          <h2>Synchronisation quotidienne</h2>
+          <p>
+            {stats.sync.pdls} points synchronisés · {stats.sync.done_today} à jour (hier inclus) · {stats.sync.pending} en attente · {stats.sync.failed_today} en échec aujourd'hui
+          </p>
+        </section>
         <section class="card table-wrap">
           <h2>Utilisateurs</h2>
           <table>

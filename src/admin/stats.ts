@@ -5,6 +5,7 @@ import type { Env } from "../env";
 import { enedisBudgetStats } from "../limits/budget-client";
 import { usageFor } from "../limits/quota";
 import { pdlCounts } from "../pdl/store";
+import { loadSyncStats } from "../sync/stats";
 
 /** Today's counters live in each account's AccountGate: the admin views ask them in parallel. */
 export async function adminUserList(env: Env) {
@@ -27,7 +28,12 @@ export async function adminUserList(env: Env) {
 }
 
 export async function adminStats(env: Env) {
-  const [list, pdls, budget] = await Promise.all([adminUserList(env), db(env).select({ n: count() }).from(usagePoints).get(), enedisBudgetStats(env)]);
+  const [list, pdls, budget, sync] = await Promise.all([
+    adminUserList(env),
+    db(env).select({ n: count() }).from(usagePoints).get(),
+    enedisBudgetStats(env),
+    loadSyncStats(env),
+  ]);
   return {
     users: list.length,
     pdls: pdls?.n ?? 0,
@@ -36,5 +42,6 @@ export async function adminStats(env: Env) {
       no_cache: list.reduce((s, u) => s + u.no_cache_requests, 0),
       enedis_calls: budget.today.enedisCalls,
     },
+    sync,
   };
 }

@@ -1,5 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
+import { accountPrivateKey } from "../accounts/key-pair";
 import { openJson, sealJson } from "../crypto/seal";
+import { isSealedToPublicKey, openWithPrivateKey, sealToPublicKey } from "../crypto/sealed-box";
 import { db } from "../db/client";
 import { usagePoints } from "../db/schema";
 import type { Env } from "../env";
@@ -20,10 +22,22 @@ export interface CacheSlot {
 
 const KV_BULK_MAX = 100; // Workers KV bulk get takes at most 100 keys
 
-/** Reads the given days; a day absent, expired or undecryptable (tampered, moved) is simply missing. */
+/**
+ * Reads the given days; a day absent, expired or undecryptable (tampered, moved) is simply missing. Entries background
+ * sync sealed to the account's public key ("p1.") open with the private key, itself opened with the data key.
+ */
 export async function readDays<T>(slot: CacheSlot, days: string[]): Promise<Map<string, T>> {
   const prefix = await pdlPrefix(slot.env, slot.userId, slot.usagePointId);
   const found = new Map<string, T>();
+  let privateKey: ReturnType<typeof accountPrivateKey> | undefined; // loaded once, only when a sync entry is met
+  const open = (sealed: string, aad: string) => {
+    if (!isSealedToPublicKey(sealed)) return openJson<T>(slot.dataKey, sealed, aad);
+    privateKey ??= accountPrivateKey(slot.env, slot.userId, slot.dataKey);
+    return privateKey.then((recipient) => {
+      if (!recipient) throw new Error("no key pair");
+      return openWithPrivateKey<T>(recipient, sealed, aad);
+    });
+  };
   for (let i = 0; i < days.length; i += KV_BULK_MAX) {
     const chunk = days.slice(i, i + KV_BULK_MAX);
     const values = await slot.env.KV.get(chunk.map((d) => `${prefix}${slot.kind}:${d}`), "text");
@@ -32,7 +46,7 @@ export async function readDays<T>(slot: CacheSlot, days: string[]): Promise<Map<
         const sealed = values.get(`${prefix}${slot.kind}:${day}`);
         if (!sealed) return;
         try {
-          found.set(day, await openJson<T>(slot.dataKey, sealed, slotAad(slot.userId, slot.usagePointId, slot.kind, day)));
+          found.set(day, await open(sealed, slotAad(slot.userId, slot.usagePointId, slot.kind, day)));
         } catch {
           // not ours to read (wrong key or slot): treat as a miss, it will be fetched and overwritten
         }
@@ -49,12 +63,38 @@ export async function readDays<T>(slot: CacheSlot, days: string[]): Promise<Map<
  * (SECURITY.md property 7). A write whose check ran just before the row went is caught by the deletion's second purge.
  */
 export async function writeDays<T>(slot: CacheSlot, entries: Array<{ day: string; value: T; ttlSeconds: number }>) {
+  await writeSealed(slot, entries, (value, aad) => sealJson(slot.dataKey, value, aad));
+}
+
+/** What background sync writes: the same entries, sealed to the account's public key (it holds no data key). */
+export type SyncSlot = Omit<CacheSlot, "dataKey"> & { publicKey: CryptoKey };
+export async function writeDaysSealedToPublicKey<T>(slot: SyncSlot, entries: Array<{ day: string; value: T; ttlSeconds: number }>) {
+  await writeSealed(slot, entries, (value, aad) => sealToPublicKey(slot.publicKey, value, aad));
+}
+
+/** The days of `days` that have an entry (of either kind): key names only, nothing is opened. */
+export async function presentDays(slot: Omit<CacheSlot, "dataKey">, days: string[]): Promise<Set<string>> {
+  const prefix = await pdlPrefix(slot.env, slot.userId, slot.usagePointId);
+  const present = new Set<string>();
+  for (let i = 0; i < days.length; i += KV_BULK_MAX) {
+    const chunk = days.slice(i, i + KV_BULK_MAX);
+    const values = await slot.env.KV.get(chunk.map((d) => `${prefix}${slot.kind}:${d}`), "text");
+    for (const day of chunk) if (values.get(`${prefix}${slot.kind}:${day}`)) present.add(day);
+  }
+  return present;
+}
+
+async function writeSealed<T>(
+  slot: Omit<CacheSlot, "dataKey">,
+  entries: Array<{ day: string; value: T; ttlSeconds: number }>,
+  seal: (value: T, aad: string) => Promise<string>,
+) {
   if (entries.length === 0) return;
   const prefix = await pdlPrefix(slot.env, slot.userId, slot.usagePointId);
   const names = entries.map(({ day }) => `${prefix}${slot.kind}:${day}`);
   await Promise.all(
     entries.map(async ({ day, value, ttlSeconds }, i) =>
-      slot.env.KV.put(names[i], await sealJson(slot.dataKey, value, slotAad(slot.userId, slot.usagePointId, slot.kind, day)), {
+      slot.env.KV.put(names[i], await seal(value, slotAad(slot.userId, slot.usagePointId, slot.kind, day)), {
         expirationTtl: Math.max(60, ttlSeconds), // KV's minimum TTL is 60 s
       }),
     ),

@@ -7,6 +7,8 @@ import type { DiscoveredUsagePoint, EnedisClient } from "../enedis/types";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
 import { holdersOf, upsertPdl } from "../pdl/store";
+import { scheduleSync } from "../sync/scheduler";
+import { markSyncSoon } from "../sync/store";
 import type { ConsentAnswer } from "./answer";
 import { consentEndFrom } from "./authorize-url";
 import { meteredCall, meteredTransport } from "./metering";
@@ -71,6 +73,10 @@ export async function attachConsentedPdls(env: Env, userId: string, answer: Cons
       throw error;
     }
   }
+  // Background sync fetches the recent days of each consented PDL within a minute, so its first reads are hits.
+  const ids = records.map((r) => r.id);
+  await markSyncSoon(env, userId, ids, Date.now());
+  await scheduleSync(env, ids);
   return { outcome: "success", detected: records.length, created };
 }
 

@@ -18,6 +18,8 @@ export const users = sqliteTable(
     // When the client_secret was last regenerated (epoch ms; null: the one from signup). A fresh secret is not yet a
     // recovery credential: a stolen session or access token could otherwise mint one and take the account over.
     secretRegeneratedAtMs: integer("secret_regenerated_at_ms"),
+    publicKey: text("public_key"), // ECDH P-256 public key (raw, b64u) background sync seals to; null until made (signup, or next authenticated request)
+    privateKeySealed: text("private_key_sealed"), // the matching private key (PKCS#8) sealed under the data key: only a credential opens it
     createdAt: text("created_at").notNull(),
   },
   (t) => [
@@ -62,6 +64,16 @@ export const usagePoints = sqliteTable(
     consentExpiresAt: text("consent_expires_at"), // this PRM's own consent end date (v2: its service's dateFin)
     consentStatus: text("consent_status"), // Enedis's state of the consent at discovery: ACTIF, DEMANDE (v1: null)
     lastError: text("last_error"), // last gateway error code seen for this PDL (CONSENT_REQUIRED, …), cleared on success
+    // Background sync (docs/sync.md). Days are Paris calendar days; *_ms epoch milliseconds.
+    sync: integer("sync", { mode: "boolean" }).notNull().default(true), // background sync on/off (PATCH /api/pdl)
+    syncSoonAtMs: integer("sync_soon_at_ms"), // just consented or switched on: run at this time, then cleared
+    syncSinceMs: integer("sync_since_ms"), // when sync was (re)started: the 14-day rest counts from here when never read
+    syncStopped: text("sync_stopped"), // CONSENT_REQUIRED / NOT_OWNER: stopped until a new consent or sync switched on again
+    lastSyncAt: text("last_sync_at"), // last run that reached D-1 (ISO)
+    syncedThrough: text("synced_through"), // last day every series was fetched for
+    lastSyncAttemptMs: integer("last_sync_attempt_ms"), // last run, whatever its outcome
+    syncFailedAtMs: integer("sync_failed_at_ms"), // last run that failed (Enedis error other than "not published yet")
+    lastReadDay: text("last_read_day"), // last Paris day the mirror served this PDL (written at most once a day)
     createdAt: text("created_at").notNull(),
   },
   (t) => [index("usage_points_user_idx").on(t.userId)],

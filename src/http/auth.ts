@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { looksLike, resolveAuthToken } from "../accounts/auth-tokens";
 import { authenticateClient, isAdminClient, type UserRow } from "../accounts/credentials";
+import { ensureAccountKeyPair } from "../accounts/key-pair";
 import { AppError } from "./errors";
 import { readSessionCookie } from "./session-cookie";
 import type { AppEnv, Caller } from "./types";
@@ -18,16 +19,16 @@ export async function identify(c: Context<AppEnv>): Promise<Caller | null> {
       const token = value.trim();
       if (looksLike("access_token", token)) {
         const hit = await resolveAuthToken(c.env, "access_token", token);
-        return hit ? toCaller(c, hit.user, hit.dataKey, "access_token") : null;
+        return hit ? await toCaller(c, hit.user, hit.dataKey, "access_token") : null;
       }
       const hit = await authenticateClient(c.env, token);
-      return hit ? toCaller(c, hit.user, hit.dataKey, "client_secret") : null;
+      return hit ? await toCaller(c, hit.user, hit.dataKey, "client_secret") : null;
     }
     if (/^basic$/i.test(scheme)) {
       const pair = decodeBasic(value);
       if (!pair) return null;
       const hit = await authenticateClient(c.env, pair.secret, pair.id);
-      return hit ? toCaller(c, hit.user, hit.dataKey, "basic") : null;
+      return hit ? await toCaller(c, hit.user, hit.dataKey, "basic") : null;
     }
     return null;
   }
@@ -39,7 +40,7 @@ export async function sessionCaller(c: Context<AppEnv>): Promise<Caller | null> 
   const session = readSessionCookie(c);
   if (!session) return null;
   const hit = await resolveAuthToken(c.env, "session", session);
-  return hit ? { ...toCaller(c, hit.user, hit.dataKey, "session"), sessionHash: hit.tokenHash } : null;
+  return hit ? { ...(await toCaller(c, hit.user, hit.dataKey, "session")), sessionHash: hit.tokenHash } : null;
 }
 
 export function decodeBasic(value: string): { id: string; secret: string } | null {
@@ -53,7 +54,8 @@ export function decodeBasic(value: string): { id: string; secret: string } | nul
   }
 }
 
-function toCaller(c: Context<AppEnv>, user: UserRow, dataKey: CryptoKey, via: Caller["via"]): Caller {
+async function toCaller(c: Context<AppEnv>, user: UserRow, dataKey: CryptoKey, via: Caller["via"]): Promise<Caller> {
+  await ensureAccountKeyPair(c.env, user, dataKey); // accounts older than background sync: their key pair, once
   return { userId: user.id, email: user.email, clientId: user.clientId, createdAt: user.createdAt, isAdmin: isAdminClient(c.env, user.clientId), dataKey, via };
 }
 

@@ -20,7 +20,12 @@ const budget = (env: Env) => env.ENEDIS_BUDGET.get(env.ENEDIS_BUDGET.idFromName(
  *   for everybody, which is a server-side condition rather than something this client did.
  * Both carry `retryAfter` (seconds), which onError turns into a Retry-After header.
  */
-export async function acquireEnedisPermit(env: Env, api: BudgetScope, opts: { maxWaitMs?: number } = {}): Promise<void> {
+export async function acquireEnedisPermit(
+  env: Env,
+  api: BudgetScope,
+  // priority/accountId: background sync's calls (SYNC_BUDGET_SHARE); taken into account by the budget's own branch
+  opts: { maxWaitMs?: number; priority?: "interactive" | "sync"; accountId?: string } = {},
+): Promise<void> {
   const reservation = await budget(env).reserve(api, opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
   if (reservation.ok) {
     await sleep(reservation.waitMs);

@@ -9,9 +9,10 @@ import { isCompleteDay } from "./completeness";
 import type { CacheStatus, MirrorAnswer, MirrorContext } from "./context";
 import { cacheTtlSeconds, callEnedis, noDataTtlSeconds } from "./policy";
 import { withApplicationToken } from "../enedis/app-token";
+import { noteRead } from "../sync/reads";
 
 /** One cached day of one series: its readings plus what the v5 envelope needs to be rebuilt. */
-interface DayReadings {
+export interface DayReadings {
   quality: string;
   reading_type: ReadingType;
   readings: IntervalReading[];
@@ -27,7 +28,7 @@ type CachedDay = DayReadings | NoDataDay;
 const hasReadings = (d: CachedDay | undefined): d is DayReadings => !!d && !("none" in d);
 
 /** Enedis's answer to a chunk partly before the meter's activation: that chunk is a gap, the rest of the range still has data. */
-const BEFORE_ACTIVATION = "ADAM-ERR0123";
+export const BEFORE_ACTIVATION = "ADAM-ERR0123";
 
 /** Enedis calls of one request run a few at a time: the global budget paces them anyway. */
 const CALL_CONCURRENCY = 3;
@@ -43,6 +44,7 @@ export async function readMetering(
   opts: { useCache: boolean },
 ): Promise<MirrorAnswer<{ meter_reading: MeterReading }>> {
   const { env, caller, pdl } = ctx;
+  await noteRead(env, pdl); // background sync rests for PDLs nobody reads
   const slot: CacheSlot = { env, userId: caller.userId, usagePointId: pdl.usagePointId, kind, dataKey: caller.dataKey };
   // Before the meter's activation (from the contract) Enedis has nothing: such days are never asked.
   const days = eachDay(range.start, range.end).filter((d) => !pdl.activationDate || d >= pdl.activationDate);
@@ -123,7 +125,7 @@ async function rememberNoData(slot: CacheSlot, call: DayRange) {
   await writeDays(slot, eachDay(call.start, call.end).map((day) => ({ day, value: none, ttlSeconds: noDataTtlSeconds(isSettled(day, now)) })));
 }
 
-function groupByDay(kind: MeteringKind, answer: MeterReading, call: DayRange): Map<string, DayReadings> {
+export function groupByDay(kind: MeteringKind, answer: MeterReading, call: DayRange): Map<string, DayReadings> {
   const byDay = new Map<string, DayReadings>();
   for (const reading of answer.interval_reading) {
     const day = readingDay(kind, reading);

@@ -49,6 +49,25 @@ function flashOf(query: Record<string, string>): { ok: boolean; text: string } |
   return { ok: false, text: CONSENT_MESSAGES[f.consent] };
 }
 
+/** Background sync of one PDL: on/off switch, last run, last day synced (docs/sync.md). */
+function SyncLine({ p }: { p: UsagePointRow }) {
+  const stopped = p.syncStopped ? " · arrêtée : consentement Enedis à renouveler" : "";
+  return (
+    <form method="post" action={`/dashboard/pdl/${p.usagePointId}/sync`} class="sync-line">
+      <span>
+        Synchronisation quotidienne : <strong>{p.sync ? "activée" : "désactivée"}</strong>
+        {p.sync && p.lastSyncAt ? ` · dernière synchro ${p.lastSyncAt.slice(0, 16).replace("T", " ")} UTC` : ""}
+        {p.sync && p.syncedThrough ? ` · à jour jusqu'au ${p.syncedThrough}` : ""}
+        {p.sync ? stopped : ""}
+      </span>{" "}
+      <input type="hidden" name="sync" value={p.sync ? "off" : "on"} />
+      <button type="submit" class="secondary">
+        {p.sync ? "Désactiver" : "Activer"}
+      </button>
+    </form>
+  );
+}
+
 function PdlItem({ p, readings }: { p: UsagePointRow; readings: IntervalReading[] }) {
   return (
     <li data-usage-point-id={p.usagePointId}>
@@ -64,6 +83,7 @@ function PdlItem({ p, readings }: { p: UsagePointRow; readings: IntervalReading[
           {!p.isActive ? <span class="badge">Désactivé</span> : null}
         </div>
       </div>
+      <SyncLine p={p} />
       <a class="button secondary" href={`/dashboard/pdl/${p.usagePointId}`}>
         Détails
       </a>

@@ -7,6 +7,8 @@ import { getConfig } from "../config";
 import { UsagePointParams } from "./params";
 import { removePdl } from "./remove";
 import { listPdls, ownedPdl, PdlSchema, toPublicPdl, updatePdl } from "./store";
+import { scheduleSync } from "../sync/scheduler";
+import { markSyncSoon } from "../sync/store";
 
 /** /api/pdl/* — the account's delivery points. */
 export const pdlApi = createApi();
@@ -18,9 +20,10 @@ const PdlPatch = z
   .object({
     name: z.string().trim().max(100).nullable().optional(),
     is_active: z.boolean().optional(),
+    sync: z.boolean().optional().openapi({ description: "background sync on/off" }),
   })
   .strict()
-  .refine((p) => p.name !== undefined || p.is_active !== undefined, { message: "Rien à modifier : donnez name et/ou is_active." })
+  .refine((p) => p.name !== undefined || p.is_active !== undefined || p.sync !== undefined, { message: "Rien à modifier : donnez name, is_active et/ou sync." })
   .openapi("PdlPatch");
 
 const StatusSchema = z
@@ -31,6 +34,9 @@ const StatusSchema = z
     cached_remaining: z.number().int(),
     reset_at: z.string(),
     last_error: z.string().optional().openapi({ example: "CONSENT_REQUIRED" }),
+    sync: z.boolean().openapi({ description: "background sync on" }),
+    last_sync_at: z.string().optional().openapi({ description: "last sync run that reached yesterday (ISO)" }),
+    synced_through: z.string().optional().openapi({ example: "2026-12-01", description: "last day every series was synced for" }),
   })
   .openapi("PdlStatus");
 
@@ -50,16 +56,22 @@ pdlApi.openapi(
     path: "/{usage_point_id}",
     tags,
     security: authenticated,
-    summary: "Rename, disable or enable a delivery point",
+    summary: "Rename, disable or enable a delivery point, or switch its background sync",
     request: { params: UsagePointParams, body: { content: { "application/json": { schema: PdlPatch } }, required: true } },
     responses: { 200: jsonContent(envelope(PdlSchema), "Updated"), ...errorResponses(400, 401, 404) },
   }),
   async (c) => {
     const patch = c.req.valid("json");
-    const row = await updatePdl(c.env, c.get("caller").userId, c.req.valid("param").usage_point_id, {
+    const userId = c.get("caller").userId;
+    const usagePointId = c.req.valid("param").usage_point_id;
+    const row = await updatePdl(c.env, userId, usagePointId, {
       ...(patch.name !== undefined ? { name: patch.name || null } : {}),
       ...(patch.is_active !== undefined ? { isActive: patch.is_active } : {}),
+      ...(patch.sync !== undefined ? { sync: patch.sync } : {}),
     });
+    // Sync switched on: its recent days within a minute. Any change of sync or activity moves (or clears) its alarm.
+    if (patch.sync === true) await markSyncSoon(c.env, userId, [usagePointId], Date.now());
+    if (patch.sync !== undefined || patch.is_active !== undefined) await scheduleSync(c.env, [usagePointId]);
     return c.json({ success: true as const, data: toPublicPdl(row) }, 200);
   },
 );
@@ -110,6 +122,9 @@ pdlApi.openapi(
           cached_remaining: Math.max(0, config.dailyLimitWithCache - usage.cached),
           reset_at: new Date(usage.resetAtSec * 1000).toISOString(),
           ...(pdl.lastError ? { last_error: pdl.lastError } : {}),
+          sync: pdl.sync,
+          ...(pdl.lastSyncAt ? { last_sync_at: pdl.lastSyncAt } : {}),
+          ...(pdl.syncedThrough ? { synced_through: pdl.syncedThrough } : {}),
         },
       },
       200,

@@ -110,7 +110,7 @@ export async function upsertPdl(env: Env, userId: string, usagePointId: string, 
   return false;
 }
 
-export async function updatePdl(env: Env, userId: string, usagePointId: string, patch: { name?: string | null; isActive?: boolean }) {
+export async function updatePdl(env: Env, userId: string, usagePointId: string, patch: { name?: string | null; isActive?: boolean; sync?: boolean }) {
   const row = await db(env)
     .update(usagePoints)
     .set(patch)
