@@ -1,6 +1,6 @@
 import type { BudgetScope } from "../enedis/types";
 import { earliestStart } from "./slots";
-import { decideSyncPermit, type SyncRefusalReason } from "./sync-permit";
+import { SYNC_ACCOUNT_FLOOR, decideSyncPermit, type SyncRefusalReason } from "./sync-permit";
 import { DAY_MS, HOUR_MS, SECOND_MS, retryAfterSeconds, utcDay } from "./time";
 
 /**
@@ -63,6 +63,8 @@ export class BudgetLedger {
     sql.exec(`CREATE INDEX IF NOT EXISTS grants_by_api ON grants (api, start_ms)`);
     sql.exec(`CREATE INDEX IF NOT EXISTS grants_by_sync ON grants (api, priority, account, start_ms)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS sync_demand (api TEXT NOT NULL, account TEXT NOT NULL, last_ms INTEGER NOT NULL, PRIMARY KEY (api, account))`);
+    sql.exec(`CREATE INDEX IF NOT EXISTS sync_demand_by_time ON sync_demand (last_ms)`);
+    sql.exec(`CREATE INDEX IF NOT EXISTS sync_demand_by_api ON sync_demand (api, last_ms)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS blocks (scope TEXT PRIMARY KEY, until_ms INTEGER NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS daily_calls (day TEXT NOT NULL, api TEXT NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (day, api))`);
   }
@@ -111,21 +113,24 @@ export class BudgetLedger {
       accountId,
       nowMs,
     );
-    const accountsSyncing = this.sql
-      .exec<{ n: number }>(`SELECT COUNT(*) AS n FROM sync_demand WHERE api = ? AND last_ms > ?`, api, hourAgo)
-      .one().n;
+    const accountHour = this.starts(
+      `SELECT start_ms FROM grants WHERE api = ? AND priority = 'sync' AND account = ? AND start_ms > ? ORDER BY start_ms`,
+      api,
+      accountId,
+      hourAgo,
+    );
+    // The fair share is never below the floor, so below it the (O(accounts)) count cannot change the answer.
+    const accountsSyncing =
+      accountHour.length < SYNC_ACCOUNT_FLOOR
+        ? 1
+        : this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM sync_demand WHERE api = ? AND last_ms > ?`, api, hourAgo).one().n;
     const decision = decideSyncPermit(
       {
         blockedUntil: this.blockedUntil(api),
         allRecent: this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, nowMs - RATE_WINDOW_MS),
         apiHour: this.starts(`SELECT start_ms FROM grants WHERE api = ? AND start_ms > ? ORDER BY start_ms`, api, hourAgo),
         syncHour: this.starts(`SELECT start_ms FROM grants WHERE api = ? AND priority = 'sync' AND start_ms > ? ORDER BY start_ms`, api, hourAgo),
-        accountHour: this.starts(
-          `SELECT start_ms FROM grants WHERE api = ? AND priority = 'sync' AND account = ? AND start_ms > ? ORDER BY start_ms`,
-          api,
-          accountId,
-          hourAgo,
-        ),
+        accountHour,
         accountsSyncing,
       },
       nowMs,
