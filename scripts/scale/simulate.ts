@@ -22,11 +22,12 @@ const MAX_WAIT_MS = 8_000;
 const SYNC_RUN_CALLS = 3;
 /**
  * What the sync engine does with a deferred permit (SyncPermitDeferred): try again after the retry time it was
- * given, or after a backoff that doubles with each consecutive deferral (15 min … 2 h), whichever is later,
- * spread by up to half of it so deferred PDLs do not come back together.
+ * given, or after a backoff that doubles with each consecutive deferral (30 min … 4 h), whichever is later,
+ * spread by up to half of it so deferred PDLs do not come back together. A deferred PDL so costs the budget
+ * object a few RPCs a day, not hundreds.
  */
-const DEFER_BACKOFF_MIN_MS = 15 * 60_000;
-const DEFER_BACKOFF_MAX_MS = 2 * 3_600_000;
+const DEFER_BACKOFF_MIN_MS = 30 * 60_000;
+const DEFER_BACKOFF_MAX_MS = 4 * 3_600_000;
 const HOUR_MS = 3_600_000;
 
 export interface ScenarioParams {
