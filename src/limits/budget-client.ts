@@ -23,16 +23,17 @@ export interface PermitOptions {
 }
 
 /**
- * A sync permit refused: not a client's error (no client is waiting, nothing answers ENEDIS_BUSY); the sync
- * engine catches it and tries again after `retryAfterSec`. Deliberately not an AppError, so it can never be
- * mistaken for an answer to a client.
+ * A sync permit refused: no client is waiting, so nobody is answered ENEDIS_BUSY; the sync engine catches it and
+ * tries again after `retryAfterSec` (`reason`: the binding rule, sync-permit.ts). It is an AppError with the
+ * ENEDIS_BUSY code so that code handling Enedis errors generically (the sync run's catch) treats it as "busy, try
+ * later" — and should it ever reach a client, it would be a documented 503 with Retry-After, not a 500.
  */
-export class SyncPermitDeferred extends Error {
+export class SyncPermitDeferred extends AppError {
   constructor(
     readonly retryAfterSec: number,
     readonly reason: SyncRefusalReason,
   ) {
-    super(`sync permit deferred (${reason}), retry in ${retryAfterSec} s`);
+    super(503, "ENEDIS_BUSY", "La synchronisation attend son tour auprès d'Enedis.", { retryAfter: retryAfterSec });
     this.name = "SyncPermitDeferred";
   }
 }

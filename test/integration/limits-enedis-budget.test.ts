@@ -98,7 +98,9 @@ describe("sync permits (priority: sync)", () => {
   async function deferral(promise: Promise<unknown>): Promise<SyncPermitDeferred> {
     const err = await promise.then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(SyncPermitDeferred);
-    expect(err).not.toBeInstanceOf(AppError); // never an answer to a client
+    // Caught by the sync engine as "busy" (no client is waiting): a 503 ENEDIS_BUSY with its retry time.
+    expect(err).toMatchObject({ status: 503, code: "ENEDIS_BUSY" });
+    expect((err as SyncPermitDeferred).extra.retryAfter).toBe((err as SyncPermitDeferred).retryAfterSec);
     return err as SyncPermitDeferred;
   }
 
