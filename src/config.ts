@@ -44,6 +44,12 @@ const EnvSchema = z.object({
     .transform((v) => (v ?? "").split(",").map((id) => id.trim()).filter(Boolean)),
   USER_DAILY_LIMIT_NO_CACHE: positiveInt(50),
   USER_DAILY_LIMIT_WITH_CACHE: positiveInt(1000),
+  // A share, not a count: it must scale with ENEDIS_HOURLY_LIMIT. 0 switches background sync's Enedis calls off.
+  SYNC_BUDGET_SHARE: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? 0.5 : Number(v)))
+    .pipe(z.number().min(0).max(1)),
 });
 
 export interface Config {
@@ -63,6 +69,8 @@ export interface Config {
   adminClientIds: string[];
   dailyLimitNoCache: number;
   dailyLimitWithCache: number;
+  /** Share (0..1) of each Enedis API's hourly budget that background sync may use; interactive requests keep the rest. */
+  syncBudgetShare: number;
 }
 
 export class ConfigError extends Error {}
@@ -104,6 +112,7 @@ export function getConfig(env: Env): Config {
     adminClientIds: v.ADMIN_CLIENT_IDS,
     dailyLimitNoCache: v.USER_DAILY_LIMIT_NO_CACHE,
     dailyLimitWithCache: v.USER_DAILY_LIMIT_WITH_CACHE,
+    syncBudgetShare: v.SYNC_BUDGET_SHARE,
   };
   cache.set(env, config);
   return config;

@@ -25,6 +25,7 @@ export interface Env {
   ENEDIS_AUTHORIZE_VERSION?: string;
   ENEDIS_RATE_LIMIT?: string;
   ENEDIS_HOURLY_LIMIT?: string;
+  SYNC_BUDGET_SHARE?: string;
   APP_SECRET?: string;
   ADMIN_CLIENT_IDS?: string;
   USER_DAILY_LIMIT_NO_CACHE?: string;

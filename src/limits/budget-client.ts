@@ -2,6 +2,7 @@ import type { Env } from "../env";
 import type { BudgetScope } from "../enedis/types";
 import { AppError } from "../http/errors";
 import { ENEDIS_BUDGET_NAME, type BudgetStats } from "./enedis-budget";
+import type { SyncRefusalReason } from "./sync-permit";
 import { sleep } from "./time";
 
 /**
@@ -9,6 +10,36 @@ import { sleep } from "./time";
  * year is ~53 calls, so a single request may wait several times; each wait stays short enough that nothing hangs.
  */
 export const DEFAULT_MAX_WAIT_MS = 8_000;
+
+export type PermitPriority = "interactive" | "sync";
+
+export interface PermitOptions {
+  /** Interactive only: how long the caller may queue (sync never queues). */
+  maxWaitMs?: number;
+  /** "interactive" (default): a client is waiting. "sync": background sync, served only with what is left. */
+  priority?: PermitPriority;
+  /** Sync: the account the call is for (its fair share of sync). */
+  accountId?: string;
+}
+
+/**
+ * A sync permit refused: no client is waiting, so nobody is answered ENEDIS_BUSY; the sync engine catches it and
+ * tries again after `retryAfterSec` (`reason`: the binding rule, sync-permit.ts). It is an AppError with the
+ * ENEDIS_BUSY code so that code handling Enedis errors generically (the sync run's catch) treats it as "busy, try
+ * later" — and should it ever reach a client, it would be a documented 503 with Retry-After, not a 500.
+ */
+export class SyncPermitDeferred extends AppError {
+  constructor(
+    readonly retryAfterSec: number,
+    readonly reason: SyncRefusalReason,
+  ) {
+    super(503, "ENEDIS_BUSY", "La synchronisation attend son tour auprès d'Enedis.", { retryAfter: retryAfterSec });
+    this.name = "SyncPermitDeferred";
+  }
+}
+
+/** The account key used for a sync permit given without an account: all such calls share one fair share. */
+const UNNAMED_ACCOUNT = "-";
 
 const budget = (env: Env) => env.ENEDIS_BUDGET.get(env.ENEDIS_BUDGET.idFromName(ENEDIS_BUDGET_NAME));
 
@@ -19,13 +50,16 @@ const budget = (env: Env) => env.ENEDIS_BUDGET.get(env.ENEDIS_BUDGET.idFromName(
  * - 503 ENEDIS_BUSY: this API's hourly cap is used up — the service is unavailable for a while (up to an hour)
  *   for everybody, which is a server-side condition rather than something this client did.
  * Both carry `retryAfter` (seconds), which onError turns into a Retry-After header.
+ *
+ * With `priority: "sync"` the permit is granted only if the call can start now without taking what interactive
+ * requests need (rules in sync-permit.ts); otherwise it throws SyncPermitDeferred with the time to try again.
  */
-export async function acquireEnedisPermit(
-  env: Env,
-  api: BudgetScope,
-  // priority/accountId: background sync's calls (SYNC_BUDGET_SHARE); taken into account by the budget's own branch
-  opts: { maxWaitMs?: number; priority?: "interactive" | "sync"; accountId?: string } = {},
-): Promise<void> {
+export async function acquireEnedisPermit(env: Env, api: BudgetScope, opts: PermitOptions = {}): Promise<void> {
+  if (opts.priority === "sync") {
+    const granted = await budget(env).reserveSync(api, opts.accountId ?? UNNAMED_ACCOUNT);
+    if (!granted.ok) throw new SyncPermitDeferred(granted.retryAfterSec, granted.reason);
+    return;
+  }
   const reservation = await budget(env).reserve(api, opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
   if (reservation.ok) {
     await sleep(reservation.waitMs);

@@ -1,5 +1,6 @@
 import type { BudgetScope } from "../enedis/types";
 import { earliestStart } from "./slots";
+import { SYNC_ACCOUNT_FLOOR, decideSyncPermit, type SyncRefusalReason } from "./sync-permit";
 import { DAY_MS, HOUR_MS, SECOND_MS, retryAfterSeconds, utcDay } from "./time";
 
 /**
@@ -8,7 +9,11 @@ import { DAY_MS, HOUR_MS, SECOND_MS, retryAfterSeconds, utcDay } from "./time";
  * reservations can ever pick the same slot.
  *
  * Tables:
- *   grants(api, start_ms)            every granted start of the last hour (also the future ones): both windows
+ *   grants(api, start_ms, priority, account)
+ *                                    every granted start of the last hour (also the future ones): both windows;
+ *                                    priority 'interactive' | 'sync', account set for sync (its fair share)
+ *   sync_demand(api, account, last_ms)
+ *                                    the last time each account asked for a sync permit per API (fair share), 1 h
  *   blocks(scope, until_ms)          Enedis 429 "next access" times; scope is an BudgetScope or "*" for all APIs
  *   daily_calls(day, api, calls)     granted calls per UTC day and API, for the admin statistics (kept 31 days)
  */
@@ -16,11 +21,18 @@ import { DAY_MS, HOUR_MS, SECOND_MS, retryAfterSeconds, utcDay } from "./time";
 export interface BudgetLimits {
   perSecond: number;
   perHourPerApi: number;
+  /** SYNC_BUDGET_SHARE (0..1); only sync reservations read it. */
+  syncShare?: number;
 }
 
 export type Reservation =
   | { ok: true; waitMs: number; startAtMs: number }
   | { ok: false; retryAfterSec: number; reason: "rate" | "hourly" | "enedis_throttled" };
+
+/** A sync reservation starts now or not at all; a refusal says which rule binds and when to look again. */
+export type SyncReservation = { ok: true; startAtMs: number } | { ok: false; retryAfterSec: number; reason: SyncRefusalReason };
+
+export const DEFAULT_SYNC_SHARE = 0.5;
 
 export interface BudgetStats {
   today: { enedisCalls: number };
@@ -43,8 +55,16 @@ const STATS_KEPT_DAYS = 31;
 export class BudgetLedger {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS grants (api TEXT NOT NULL, start_ms INTEGER NOT NULL)`);
+    // Objects created before priorities existed have grants without these columns: their rows were interactive.
+    const columns = sql.exec<{ name: string }>(`PRAGMA table_info(grants)`).toArray().map((c) => c.name);
+    if (!columns.includes("priority")) sql.exec(`ALTER TABLE grants ADD COLUMN priority TEXT NOT NULL DEFAULT 'interactive'`);
+    if (!columns.includes("account")) sql.exec(`ALTER TABLE grants ADD COLUMN account TEXT`);
     sql.exec(`CREATE INDEX IF NOT EXISTS grants_by_start ON grants (start_ms)`);
     sql.exec(`CREATE INDEX IF NOT EXISTS grants_by_api ON grants (api, start_ms)`);
+    sql.exec(`CREATE INDEX IF NOT EXISTS grants_by_sync ON grants (api, priority, account, start_ms)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS sync_demand (api TEXT NOT NULL, account TEXT NOT NULL, last_ms INTEGER NOT NULL, PRIMARY KEY (api, account))`);
+    sql.exec(`CREATE INDEX IF NOT EXISTS sync_demand_by_time ON sync_demand (last_ms)`);
+    sql.exec(`CREATE INDEX IF NOT EXISTS sync_demand_by_api ON sync_demand (api, last_ms)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS blocks (scope TEXT PRIMARY KEY, until_ms INTEGER NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS daily_calls (day TEXT NOT NULL, api TEXT NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (day, api))`);
   }
@@ -73,13 +93,66 @@ export class BudgetLedger {
     if (waitMs > maxWaitMs) {
       return { ok: false, retryAfterSec: retryAfterSeconds(waitMs), reason: this.refusalReason(blockedUntil, apiHour, maxWaitMs, nowMs, limits) };
     }
-    this.sql.exec(`INSERT INTO grants (api, start_ms) VALUES (?, ?)`, api, startAt);
+    this.record(api, startAt, "interactive", null);
+    return { ok: true, waitMs, startAtMs: startAt };
+  }
+
+  /**
+   * Background sync's permit: granted only to start now, within sync's share, pace and the account's fair share,
+   * leaving per-second room for interactive requests (rules in sync-permit.ts). It never queues, so it can
+   * never push an interactive request's start later than it would have been without it.
+   */
+  reserveSync(api: BudgetScope, accountId: string, nowMs: number, limits: BudgetLimits): SyncReservation {
+    this.prune(nowMs);
+    const hourAgo = nowMs - HOUR_MS;
+    // Every account asking counts, granted or not: counting only granted ones would let the account that got
+    // there first keep the whole share.
+    this.sql.exec(
+      `INSERT INTO sync_demand (api, account, last_ms) VALUES (?, ?, ?) ON CONFLICT (api, account) DO UPDATE SET last_ms = MAX(last_ms, excluded.last_ms)`,
+      api,
+      accountId,
+      nowMs,
+    );
+    const accountHour = this.starts(
+      `SELECT start_ms FROM grants WHERE api = ? AND priority = 'sync' AND account = ? AND start_ms > ? ORDER BY start_ms`,
+      api,
+      accountId,
+      hourAgo,
+    );
+    // The fair share is never below the floor, so below it the (O(accounts)) count cannot change the answer.
+    const accountsSyncing =
+      accountHour.length < SYNC_ACCOUNT_FLOOR
+        ? 1
+        : this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM sync_demand WHERE api = ? AND last_ms > ?`, api, hourAgo).one().n;
+    const decision = decideSyncPermit(
+      {
+        blockedUntil: this.blockedUntil(api),
+        allRecent: this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, nowMs - RATE_WINDOW_MS),
+        apiHour: this.starts(`SELECT start_ms FROM grants WHERE api = ? AND start_ms > ? ORDER BY start_ms`, api, hourAgo),
+        syncHour: this.starts(`SELECT start_ms FROM grants WHERE api = ? AND priority = 'sync' AND start_ms > ? ORDER BY start_ms`, api, hourAgo),
+        accountHour,
+        accountsSyncing,
+      },
+      nowMs,
+      {
+        perSecond: limits.perSecond,
+        perHourPerApi: limits.perHourPerApi,
+        syncShare: limits.syncShare ?? DEFAULT_SYNC_SHARE,
+        rateWindowMs: RATE_WINDOW_MS,
+      },
+    );
+    if (!decision.ok) return { ok: false, reason: decision.reason, retryAfterSec: retryAfterSeconds(decision.waitMs) };
+    this.record(api, nowMs, "sync", accountId);
+    return { ok: true, startAtMs: nowMs };
+  }
+
+  private record(api: BudgetScope, startAt: number, priority: "interactive" | "sync", account: string | null): void {
+    this.sql.exec(`INSERT INTO grants (api, start_ms, priority, account) VALUES (?, ?, ?, ?)`, api, startAt, priority, account);
     this.sql.exec(
       `INSERT INTO daily_calls (day, api, calls) VALUES (?, ?, 1) ON CONFLICT (day, api) DO UPDATE SET calls = calls + 1`,
       utcDay(startAt),
       api,
     );
-    return { ok: true, waitMs, startAtMs: startAt };
   }
 
   /** Honours an Enedis 429: no grant for `api` (null: any API) starts before `untilMs`. Later blocks win. */
@@ -123,6 +196,7 @@ export class BudgetLedger {
   private prune(nowMs: number): void {
     this.sql.exec(`DELETE FROM grants WHERE start_ms <= ?`, nowMs - HOUR_MS);
     this.sql.exec(`DELETE FROM blocks WHERE until_ms <= ?`, nowMs);
+    this.sql.exec(`DELETE FROM sync_demand WHERE last_ms <= ?`, nowMs - HOUR_MS);
     this.sql.exec(`DELETE FROM daily_calls WHERE day < ?`, utcDay(nowMs - STATS_KEPT_DAYS * DAY_MS));
   }
 }

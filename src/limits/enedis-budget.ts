@@ -2,9 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { getConfig } from "../config";
 import type { Env } from "../env";
 import type { BudgetScope } from "../enedis/types";
-import { BudgetLedger, type BudgetLimits, type BudgetStats, type Reservation } from "./budget-ledger";
+import { BudgetLedger, type BudgetLimits, type BudgetStats, type Reservation, type SyncReservation } from "./budget-ledger";
 
-export type { BudgetStats, Reservation } from "./budget-ledger";
+export type { BudgetStats, Reservation, SyncReservation } from "./budget-ledger";
 
 /** The one instance every isolate talks to: Enedis's budget is global to the application, not per user. */
 export const ENEDIS_BUDGET_NAME = "global";
@@ -27,6 +27,11 @@ export class EnedisBudget extends DurableObject<Env> {
     return this.ledger.reserve(api, Math.max(0, maxWaitMs), Date.now(), this.limits());
   }
 
+  /** Background sync's permit: now or never (a refusal says when to look again); interactive requests come first. */
+  reserveSync(api: BudgetScope, accountId: string): SyncReservation {
+    return this.ledger.reserveSync(api, accountId, Date.now(), this.limits());
+  }
+
   blockUntil(api: BudgetScope | null, untilMs: number): void {
     this.ledger.blockUntil(api, untilMs, Date.now());
   }
@@ -37,6 +42,6 @@ export class EnedisBudget extends DurableObject<Env> {
 
   private limits(): BudgetLimits {
     const config = getConfig(this.env);
-    return { perSecond: config.rateLimitPerSecond, perHourPerApi: config.hourlyLimitPerApi };
+    return { perSecond: config.rateLimitPerSecond, perHourPerApi: config.hourlyLimitPerApi, syncShare: config.syncBudgetShare };
   }
 }

@@ -2,7 +2,7 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../src/http/errors";
-import { acquireEnedisPermit, enedisBudgetStats, reportEnedisThrottle } from "../../src/limits/budget-client";
+import { SyncPermitDeferred, acquireEnedisPermit, enedisBudgetStats, reportEnedisThrottle } from "../../src/limits/budget-client";
 import { ENEDIS_BUDGET_NAME } from "../../src/limits/enedis-budget";
 import { maxInAnyWindow } from "../../src/limits/slots";
 
@@ -23,7 +23,7 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 beforeEach(async () => {
   // One global object per test file: start each test with an empty ledger.
   await runInDurableObject(budget(), (_i, state) => {
-    for (const table of ["grants", "blocks", "daily_calls"]) state.storage.sql.exec(`DELETE FROM ${table}`);
+    for (const table of ["grants", "blocks", "daily_calls", "sync_demand"]) state.storage.sql.exec(`DELETE FROM ${table}`);
   });
 });
 
@@ -91,5 +91,58 @@ describe("budget client", () => {
     expect(err.extra.retryAfter).toBeGreaterThan(590);
     expect(err.extra.retryAfter).toBeLessThanOrEqual(601);
     await expect(acquireEnedisPermit(env, "contact")).resolves.toBeUndefined();
+  });
+});
+
+describe("sync permits (priority: sync)", () => {
+  async function deferral(promise: Promise<unknown>): Promise<SyncPermitDeferred> {
+    const err = await promise.then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SyncPermitDeferred);
+    // Caught by the sync engine as "busy" (no client is waiting): a 503 ENEDIS_BUSY with its retry time.
+    expect(err).toMatchObject({ status: 503, code: "ENEDIS_BUSY" });
+    expect((err as SyncPermitDeferred).extra.retryAfter).toBe((err as SyncPermitDeferred).retryAfterSec);
+    return err as SyncPermitDeferred;
+  }
+
+  it("grants a sync call at once and records it as sync, for its account", async () => {
+    await expect(acquireEnedisPermit(env, "mesure_synchrone_auto", { priority: "sync", accountId: "acct-a" })).resolves.toBeUndefined();
+    const rows = await runInDurableObject(budget(), (_i, state) => state.storage.sql.exec("SELECT api, priority, account FROM grants").toArray());
+    expect(rows).toEqual([{ api: "mesure_synchrone_auto", priority: "sync", account: "acct-a" }]);
+    expect((await enedisBudgetStats(env)).perApi).toEqual({ mesure_synchrone_auto: 1 });
+  });
+
+  it("never queues behind interactive requests: it is deferred with a retry time instead, and takes no slot", async () => {
+    for (let i = 0; i < 4; i++) await acquireEnedisPermit(env, "contract");
+    const err = await deferral(acquireEnedisPermit(env, "contract", { priority: "sync", accountId: "acct-a" }));
+    expect(err.reason).toBe("rate");
+    expect(err.retryAfterSec).toBeGreaterThanOrEqual(1);
+    expect(err.retryAfterSec).toBeLessThanOrEqual(2);
+    expect(await grantedStarts()).toHaveLength(4);
+    // The interactive request after it still starts at once: the fifth slot of the second was left to it.
+    expect(await budget().reserve("contract", 0)).toMatchObject({ ok: true, waitMs: 0 });
+  });
+
+  it("stops at SYNC_BUDGET_SHARE of the hour, while interactive requests still get the rest", async () => {
+    // 500 sync calls (the default share of 1000) spread over the last 50 minutes, by many accounts.
+    const now = Date.now();
+    await runInDurableObject(budget(), (_i, state) => {
+      for (let i = 0; i < 500; i++) {
+        state.storage.sql.exec("INSERT INTO grants (api, start_ms, priority, account) VALUES ('mesure_synchrone_auto', ?, 'sync', ?)", now - 3_000_000 + i * 6000, `acct-${i % 60}`);
+      }
+    });
+    const err = await deferral(acquireEnedisPermit(env, "mesure_synchrone_auto", { priority: "sync", accountId: "acct-new" }));
+    expect(err.reason).toBe("sync_share");
+    // The oldest sync call leaves the rolling hour in about 10 minutes.
+    expect(err.retryAfterSec).toBeGreaterThan(590);
+    expect(err.retryAfterSec).toBeLessThanOrEqual(601);
+    await expect(acquireEnedisPermit(env, "mesure_synchrone_auto")).resolves.toBeUndefined();
+  });
+
+  it("is deferred, not failed, while Enedis throttles us", async () => {
+    await reportEnedisThrottle(env, null, Date.now() + 20_000);
+    const err = await deferral(acquireEnedisPermit(env, "mesure_synchrone_auto", { priority: "sync", accountId: "acct-a" }));
+    expect(err.reason).toBe("enedis_throttled");
+    expect(err.retryAfterSec).toBeGreaterThanOrEqual(19);
+    expect(err.retryAfterSec).toBeLessThanOrEqual(20);
   });
 });

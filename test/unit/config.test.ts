@@ -11,6 +11,13 @@ describe("config", () => {
     expect(c.authorizeUrl).toBe("http://localhost:8000/simulator/dataconnect/v2/oauth2/authorize");
     expect(c.dailyLimitNoCache).toBe(50);
     expect(c.dailyLimitWithCache).toBe(1000);
+    expect(c.syncBudgetShare).toBe(0.5);
+  });
+  it("reads SYNC_BUDGET_SHARE as a share between 0 and 1", () => {
+    expect(getConfig({ ...(base as object), SYNC_BUDGET_SHARE: "0.25" } as never).syncBudgetShare).toBe(0.25);
+    expect(getConfig({ ...(base as object), SYNC_BUDGET_SHARE: "0" } as never).syncBudgetShare).toBe(0);
+    expect(() => getConfig({ ...(base as object), SYNC_BUDGET_SHARE: "1.5" } as never)).toThrow(/SYNC_BUDGET_SHARE/);
+    expect(() => getConfig({ ...(base as object), SYNC_BUDGET_SHARE: "half" } as never)).toThrow(/SYNC_BUDGET_SHARE/);
   });
   it("uses Enedis's hosts in production and honours overrides", () => {
     const c = getConfig({ ...(base as object), ENEDIS_ENV: "production", ENEDIS_CLIENT_ID: "a", ENEDIS_CLIENT_SECRET: "b", ENEDIS_AUTHORIZE_VERSION: "v2" } as never);

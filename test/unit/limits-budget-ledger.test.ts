@@ -100,4 +100,78 @@ describe("BudgetLedger", () => {
       expect(ledger.stats(midnight - 1).today.enedisCalls).toBe(1);
     });
   });
+
+  it("paces sync over the hour, caps it at its share, and interactive requests keep the rest", async () => {
+    await withLedger((ledger) => {
+      // 20/h with share 0.5: sync may take 10 per rolling hour, 1 per 6 minutes.
+      const small = { perSecond: 100, perHourPerApi: 20, syncShare: 0.5 };
+      const granted: number[] = [];
+      for (let t = T0; t < T0 + 2 * HOUR; t += 30_000) {
+        const r = ledger.reserveSync("mesure_synchrone_auto", "acct-1", t, small);
+        if (r.ok) granted.push(r.startAtMs);
+        else expect(["sync_pace", "sync_share"]).toContain(r.reason);
+      }
+      expect(granted).toHaveLength(20); // one per 6 minutes, 2 hours long
+      expect(maxInAnyWindow(granted, HOUR)).toBe(10);
+      expect(maxInAnyWindow(granted, 6 * 60_000)).toBe(1);
+      // Sync holds 10 of the last hour: interactive requests still get exactly the other 10, at once.
+      const now = T0 + 2 * HOUR - 30_000; // the last tick: sync holds 10 of the rolling hour
+      for (let i = 0; i < 10; i++) expect(ledger.reserve("mesure_synchrone_auto", 0, now, small)).toMatchObject({ ok: true, waitMs: 0 });
+      expect(ledger.reserve("mesure_synchrone_auto", 0, now, small)).toMatchObject({ ok: false, reason: "hourly" });
+    });
+  });
+
+  it("sync only takes what interactive requests left, never queues, and leaves per-second room", async () => {
+    await withLedger((ledger) => {
+      const small = { perSecond: 5, perHourPerApi: 4, syncShare: 1 };
+      for (let i = 0; i < 4; i++) expect(ledger.reserve("contract", 0, T0 + i, small).ok).toBe(true);
+      expect(ledger.reserveSync("contract", "acct-1", T0 + 10, small)).toEqual({ ok: false, reason: "hourly", retryAfterSec: 3600 });
+      // Another API: four starts are already in this second, so sync would take interactive's last slot.
+      expect(ledger.reserveSync("address", "acct-1", T0 + 10, small)).toEqual({ ok: false, reason: "rate", retryAfterSec: 2 });
+      const later = T0 + RATE_WINDOW_MS;
+      expect(ledger.reserveSync("address", "acct-1", later, small)).toEqual({ ok: true, startAtMs: later });
+      // Sync's grant did not push the next interactive request back: it starts at once.
+      expect(ledger.reserve("address", 0, later, small)).toEqual({ ok: true, waitMs: 0, startAtMs: later });
+      expect(ledger.stats(later).perApi).toEqual({ contract: 4, address: 2 });
+    });
+  });
+
+  it("shares sync fairly: an account that took the whole share yields to the accounts that arrive", async () => {
+    await withLedger((ledger) => {
+      // 400/h, share 0.5: sync budget 200, 20 per 6 minutes; fair share max(10, 200 / accounts asking).
+      const small = { perSecond: 1000, perHourPerApi: 400, syncShare: 0.5 };
+      const count = new Map<string, number>();
+      const ask = (account: string, t: number) => {
+        const r = ledger.reserveSync("mesure_synchrone_auto", account, t, small);
+        if (r.ok && t >= T0 + HOUR) count.set(account, (count.get(account) ?? 0) + 1);
+        return r;
+      };
+      // Hour 1: alone, the greedy account gets the whole share.
+      let alone = 0;
+      for (let t = T0; t < T0 + HOUR; t += 10_000) if (ask("greedy", t).ok) alone++;
+      expect(alone).toBe(200);
+      // Hour 2: 19 more accounts ask every 10 s, the greedy one always first.
+      const others = Array.from({ length: 19 }, (_, i) => `acct-${i}`);
+      for (let t = T0 + HOUR; t < T0 + 2 * HOUR; t += 10_000) for (const a of ["greedy", ...others]) ask(a, t);
+      for (const a of others) expect(count.get(a)).toBe(10); // 200 / 20 accounts
+      expect(count.get("greedy") ?? 0).toBeLessThanOrEqual(10);
+      expect(ask("acct-0", T0 + 2 * HOUR)).toMatchObject({ ok: false, reason: "sync_account" });
+    });
+  });
+
+  it("adds the priority columns to a ledger created before priorities existed", async () => {
+    const stub = env.ENEDIS_BUDGET.get(env.ENEDIS_BUDGET.idFromName(`ledger-test-legacy-${++objects}`));
+    await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      for (const table of ["grants", "blocks", "daily_calls", "sync_demand"]) sql.exec(`DROP TABLE IF EXISTS ${table}`);
+      sql.exec(`CREATE TABLE grants (api TEXT NOT NULL, start_ms INTEGER NOT NULL)`);
+      sql.exec(`INSERT INTO grants (api, start_ms) VALUES ('contract', ?)`, T0);
+      const ledger = new BudgetLedger(sql);
+      expect(ledger.reserveSync("contract", "acct-1", T0 + 1000, { perSecond: 5, perHourPerApi: 2, syncShare: 1 }).ok).toBe(true);
+      expect(sql.exec(`SELECT priority, account FROM grants ORDER BY start_ms`).toArray()).toEqual([
+        { priority: "interactive", account: null },
+        { priority: "sync", account: "acct-1" },
+      ]);
+    });
+  });
 });
