@@ -16,10 +16,12 @@ export const cacheTtlSeconds = (settled: boolean) => (settled ? SETTLED_TTL_SECO
 
 /**
  * How long "Enedis has no data for this day" is remembered. Settled history will not get data later (a load curve
- * switched on today is recorded from today): a month. A recent day may still be published: a few hours, as data.
+ * switched on today is recorded from today): a month. A recent day may be published any time now (D-1 from about
+ * 08:00, some meters later): an hour, so a poll at 06:00 does not hide the day from a poll at 09:00.
  */
 export const NO_DATA_SETTLED_TTL_SECONDS = 30 * 24 * 3600;
-export const noDataTtlSeconds = (settled: boolean) => (settled ? NO_DATA_SETTLED_TTL_SECONDS : RECENT_TTL_SECONDS);
+export const NO_DATA_RECENT_TTL_SECONDS = 3600;
+export const noDataTtlSeconds = (settled: boolean) => (settled ? NO_DATA_SETTLED_TTL_SECONDS : NO_DATA_RECENT_TTL_SECONDS);
 
 /** Errors that say something lasting about the PDL (shown by /api/pdl/{id}/status as last_error). */
 const STICKY = new Set(["CONSENT_REQUIRED", "NOT_OWNER", "ENEDIS_UNAVAILABLE"]);
