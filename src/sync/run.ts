@@ -24,7 +24,7 @@ export type SyncOutcome =
   | { kind: "done"; syncedThrough: string } // D-1 of the PDL's main daily series is cached
   | { kind: "not_published" } // Enedis has no D-1 yet: poll again later
   | { kind: "stopped"; code: "CONSENT_REQUIRED" | "NOT_OWNER" } // consent revoked or expired
-  | { kind: "busy" } // the sync share of the Enedis budget is used up for now
+  | { kind: "busy"; retryAfterMs: number } // the budget deferred sync's calls (share, pace, fair share, a busy second): try again then
   | { kind: "failed"; code: string }
   | { kind: "no_key" }; // account without a key pair yet (made at its next authenticated request)
 
@@ -57,7 +57,7 @@ export async function runSync(env: Env, pdl: UsagePointRow, nowMs: number): Prom
   } catch (error) {
     if (!(error instanceof AppError)) return { kind: "failed", code: "INTERNAL" };
     if (error.code === "CONSENT_REQUIRED" || error.code === "NOT_OWNER") return { kind: "stopped", code: error.code };
-    if (error.code === "ENEDIS_BUSY") return { kind: "busy" };
+    if (error.code === "ENEDIS_BUSY") return { kind: "busy", retryAfterMs: Math.max(1, error.extra.retryAfter ?? 60) * 1000 };
     return { kind: "failed", code: error.code };
   }
 }

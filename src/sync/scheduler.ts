@@ -58,6 +58,9 @@ export function patchFor(outcome: SyncOutcome, nowMs: number, lastError: string 
     case "no_key":
       return { ...base, syncFailedAtMs: nowMs };
     case "busy":
+      // the budget says when a permit can be had (a busy second: about one; the share or the pace: minutes): try
+      // again then, not at the next hourly retry — a PDL just consented must get its days within a minute
+      return { ...base, syncSoonAtMs: nowMs + outcome.retryAfterMs };
     case "not_published":
       return base;
   }

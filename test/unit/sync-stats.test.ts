@@ -51,6 +51,7 @@ describe("what a run's outcome writes", () => {
     expect(patchFor({ kind: "stopped", code: "NOT_OWNER" }, NOW, null)).toEqual({ lastSyncAttemptMs: NOW, syncSoonAtMs: null, syncStopped: "NOT_OWNER", lastError: "NOT_OWNER", syncFailedAtMs: NOW });
     expect(patchFor({ kind: "failed", code: "ENEDIS_UNAVAILABLE" }, NOW, null)).toEqual({ lastSyncAttemptMs: NOW, syncSoonAtMs: null, syncFailedAtMs: NOW });
     expect(patchFor({ kind: "not_published" }, NOW, null)).toEqual({ lastSyncAttemptMs: NOW, syncSoonAtMs: null });
-    expect(patchFor({ kind: "busy" }, NOW, null)).toEqual({ lastSyncAttemptMs: NOW, syncSoonAtMs: null });
+    // deferred by the budget: tried again when the budget said a permit can be had, not at the next hourly retry
+    expect(patchFor({ kind: "busy", retryAfterMs: 2000 }, NOW, null)).toEqual({ lastSyncAttemptMs: NOW, syncSoonAtMs: NOW + 2000 });
   });
 });
