@@ -1,14 +1,5 @@
-/** Seeded PRNG (mulberry32): the same seed gives the same households, habits and publication times. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32, the simulator's): the same seed gives the same households, habits and publication times. */
+export { mulberry32 as prng } from "../../src/simulator/prng";
 
 /** A stable seed from several integers (household index, day number…), so each draw is independent of order. */
 export function seedOf(...parts: number[]): number {

@@ -1,3 +1,4 @@
+import { deriveServerKey } from "../crypto/server-key";
 import { fromBase64Url, fromUtf8, randomBytes, toBase64Url, utf8 } from "../crypto/encoding";
 
 /**
@@ -14,26 +15,8 @@ export interface ConsoClaims {
 }
 
 const HEADER = toBase64Url(utf8(JSON.stringify({ alg: "HS256", typ: "JWT" })));
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function signingKey(appSecret: string): Promise<CryptoKey> {
-  let key = keys.get(appSecret);
-  if (!key) {
-    key = crypto.subtle
-      .importKey("raw", utf8(appSecret), "HKDF", false, ["deriveKey"])
-      .then((base) =>
-        crypto.subtle.deriveKey(
-          { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: utf8("linky-gateway/conso-jwt/v1") },
-          base,
-          { name: "HMAC", hash: "SHA-256", length: 256 },
-          false,
-          ["sign", "verify"],
-        ),
-      );
-    keys.set(appSecret, key);
-  }
-  return key;
-}
+/** The HMAC key Conso tokens are signed with, derived from APP_SECRET with its own label. */
+const signingKey = (appSecret: string) => deriveServerKey(appSecret, "linky-gateway/conso-jwt/v1", { name: "HMAC", hash: "SHA-256", length: 256 }, ["sign", "verify"]);
 
 export async function signConsoJwt(appSecret: string, prms: string[], nowSec: number, ttlSec: number): Promise<{ token: string; claims: ConsoClaims }> {
   const claims: ConsoClaims = { sub: prms, iat: nowSec, exp: nowSec + ttlSec, jti: toBase64Url(randomBytes(16)) };

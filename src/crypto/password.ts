@@ -1,4 +1,5 @@
 import { constantTimeEqual } from "./keyed-hash";
+import { deriveServerKey } from "./server-key";
 import { fromBase64Url, randomBytes, toBase64Url, utf8 } from "./encoding";
 
 /**
@@ -23,27 +24,8 @@ async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iteration
   return new Uint8Array(bits);
 }
 
-const pepperKeys = new Map<string, Promise<CryptoKey>>();
-
-/** HMAC key for the verifier, derived from APP_SECRET with its own HKDF label (no other use shares it). */
-function pepperKey(appSecret: string): Promise<CryptoKey> {
-  let k = pepperKeys.get(appSecret);
-  if (!k) {
-    k = crypto.subtle
-      .importKey("raw", utf8(appSecret), "HKDF", false, ["deriveKey"])
-      .then((base) =>
-        crypto.subtle.deriveKey(
-          { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: utf8("linky-gateway/password-pepper/v1") },
-          base,
-          { name: "HMAC", hash: "SHA-256", length: 256 },
-          false,
-          ["sign"],
-        ),
-      );
-    pepperKeys.set(appSecret, k);
-  }
-  return k;
-}
+/** HMAC key for the verifier, derived from APP_SECRET with its own label (no other use shares it). */
+const pepperKey = (appSecret: string) => deriveServerKey(appSecret, "linky-gateway/password-pepper/v1", { name: "HMAC", hash: "SHA-256", length: 256 }, ["sign"]);
 
 const pepper = async (appSecret: string, verifierBytes: Uint8Array<ArrayBuffer>) =>
   toBase64Url(await crypto.subtle.sign("HMAC", await pepperKey(appSecret), verifierBytes));

@@ -1,4 +1,5 @@
 import { fromBase64Url, fromUtf8, randomBytes, toBase64Url, utf8 } from "./encoding";
+import { deriveServerKey } from "./server-key";
 
 /**
  * AES-256-GCM sealing of JSON values with a fresh random 96-bit IV per value and additional authenticated
@@ -19,28 +20,10 @@ export async function openJson<T = unknown>(key: CryptoKey, sealed: string, aad:
   return JSON.parse(fromUtf8(pt)) as T;
 }
 
-const serverKeys = new Map<string, Promise<CryptoKey>>();
-
 /**
- * A server-side sealing key derived from APP_SECRET (HKDF-SHA-256, one key per purpose). Used only for what
- * the gateway itself must read without the user present — the Enedis token records — never for the cache.
+ * A server-side sealing key derived from APP_SECRET (one key per purpose). Used only for what the gateway itself
+ * must read without the user present — the Enedis application token — never for the cache.
  */
 export function serverSealingKey(appSecret: string, purpose: string): Promise<CryptoKey> {
-  const id = `${purpose}\u0000${appSecret}`;
-  let k = serverKeys.get(id);
-  if (!k) {
-    k = crypto.subtle
-      .importKey("raw", utf8(appSecret), "HKDF", false, ["deriveKey"])
-      .then((base) =>
-        crypto.subtle.deriveKey(
-          { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: utf8(`linky-gateway/server-seal/v1/${purpose}`) },
-          base,
-          { name: "AES-GCM", length: 256 },
-          false,
-          ["encrypt", "decrypt"],
-        ),
-      );
-    serverKeys.set(id, k);
-  }
-  return k;
+  return deriveServerKey(appSecret, `linky-gateway/server-seal/v1/${purpose}`, { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"]);
 }
