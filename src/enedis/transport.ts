@@ -35,9 +35,6 @@ export const RETRY_POLICY = {
   throttled: { statuses: [429], retries: 1, maxWaitMs: 2_000 },
 } as const;
 
-/** Pause before retry n (1-based) of a transient failure (kept for callers that cite it). */
-export const RETRY_DELAYS_MS = RETRY_POLICY.transient.delaysMs;
-
 /** The pause before the next attempt after `failures` failures of this kind, or undefined: give up. */
 function delayBefore(delays: readonly number[], failures: number): number | undefined {
   return failures <= delays.length ? delays[failures - 1] : undefined;

@@ -5,6 +5,7 @@ import type { Env as AppEnv } from "../../src/env";
 import { simulatorApp } from "../../src/simulator/app";
 import { Browser, bearer, call } from "../support/http";
 import { consent } from "../support/consent";
+import { enedisDataCalls, simulatorControl } from "../support/simulator";
 
 /**
  * Gaps Enedis really produces (../shared/enedis-api/README.md, last section): a PDL without a load curve answers
@@ -14,12 +15,6 @@ import { consent } from "../support/consent";
  */
 const today = todayInParis(new Date());
 const daysAgo = (n: number) => addDays(today, -n);
-const post = (path: string, body: unknown) => call(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-/** Data calls Enedis received (the application token's own call is not one). */
-const enedisCalls = async () => {
-  const stats = (await (await call("/simulator/_control/stats")).json()) as { by_path: Record<string, number> };
-  return Object.entries(stats.by_path).filter(([path]) => !path.includes("oauth2")).reduce((n, [, calls]) => n + calls, 0);
-};
 
 async function household(name: string) {
   const b = new Browser();
@@ -34,24 +29,24 @@ describe("no data is remembered (negative cache)", () => {
   it("a year of load curve from a PDL without one: 53 Enedis calls the first time, none the next", async () => {
     const leroy = await household("leroy"); // load curve not activated: every chunk answers 404 no_data_found
     const url = `/api/enedis/consumption/detail/09400000000001?start=${daysAgo(371)}&end=${daysAgo(6)}`; // 365 days
-    await post("/simulator/_control/reset", {});
+    await simulatorControl("reset", {});
     const first = await leroy(url);
     expect(first.status).toBe(404);
     expect(((await first.json()) as { error: { code: string } }).error.code).toBe("NO_DATA");
-    expect(await enedisCalls()).toBe(53);
+    expect(await enedisDataCalls()).toBe(53);
     expect(first.headers.get("X-RateLimit-Limit")).toBe("50"); // it needed Enedis: counted as no-cache
 
-    await post("/simulator/_control/reset", {});
+    await simulatorControl("reset", {});
     const again = await leroy(url);
     expect(again.status).toBe(404);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe("NO_DATA");
-    expect(await enedisCalls()).toBe(0);
+    expect(await enedisDataCalls()).toBe(0);
     expect(again.headers.get("X-RateLimit-Limit")).toBe("1000"); // answered from what the cache knows
 
     // use_cache=false still asks Enedis
-    await post("/simulator/_control/reset", {});
+    await simulatorControl("reset", {});
     expect((await leroy(`/api/enedis/consumption/detail/09400000000001?start=${daysAgo(20)}&end=${daysAgo(13)}&use_cache=false`)).status).toBe(404);
-    expect(await enedisCalls()).toBe(1);
+    expect(await enedisDataCalls()).toBe(1);
   });
 });
 
@@ -93,9 +88,9 @@ describe("before the meter's activation", () => {
     expect(readings.start).toBe(daysAgo(60)); // the range asked, as Enedis would echo it
     expect(readings.interval_reading.length).toBe(9);
     // a range wholly before the activation: nothing to ask, no data
-    await post("/simulator/_control/reset", {});
+    await simulatorControl("reset", {});
     const before = await martin(`/api/enedis/consumption/daily/09300000000001?start=${daysAgo(60)}&end=${daysAgo(30)}`);
     expect(before.status).toBe(404);
-    expect(await enedisCalls()).toBe(0);
+    expect(await enedisDataCalls()).toBe(0);
   });
 });

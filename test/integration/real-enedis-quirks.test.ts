@@ -5,6 +5,7 @@ import { addDays, todayInParis } from "../../src/enedis/dates";
 import app from "../../src/index";
 import { Browser, bearer, call } from "../support/http";
 import { consent, flashOf } from "../support/consent";
+import { enedisDataCalls, simulatorControl } from "../support/simulator";
 
 /**
  * The gateway against the simulator's messy households and levers (docs/simulator.md), through the worker: every
@@ -12,13 +13,8 @@ import { consent, flashOf } from "../support/consent";
  */
 const today = todayInParis(new Date());
 const daysAgo = (n: number) => addDays(today, -n);
-const post = (path: string, body: unknown) => call(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 type Reading = { value: string; date: string };
 type MeterBody = { data: { meter_reading: { reading_type: { unit: string }; interval_reading: Reading[] } }; error?: { code: string; message: string } };
-const dataCalls = async () => {
-  const stats = (await (await call("/simulator/_control/stats")).json()) as { by_path: Record<string, number> };
-  return Object.entries(stats.by_path).filter(([p]) => !p.includes("oauth2")).reduce((n, [, v]) => n + v, 0);
-};
 
 async function household(name: string) {
   const b = new Browser();
@@ -35,10 +31,10 @@ async function inMode(path: string, secret: string, mode: "new" | "auto") {
 }
 
 beforeEach(async () => {
-  await post("/simulator/_control/reset", {});
+  await simulatorControl("reset", {});
 });
 afterEach(async () => {
-  await post("/simulator/_control/reset", {});
+  await simulatorControl("reset", {});
 });
 
 describe("a fresh v2 consent of 12 PRMs (garnier)", () => {
@@ -61,17 +57,17 @@ describe("a consent while Enedis's budget is busy", () => {
     const b = new Browser();
     const account = await b.signup();
     // Enedis throttles the contract API for a while: every summary call answers 429
-    await post("/simulator/_control/faults", { api: "situation_contrat_auto", status: 429, count: 20 });
+    await simulatorControl("faults", { api: "situation_contrat_auto", status: 429, count: 20 });
     const flow = await consent(b, "durand");
     expect(flashOf(flow.html)).toBe("Bravo ! 2 points de livraison détectés (2 nouveaux).");
     const summary = () => env.DB.prepare("SELECT subscribed_power, activation_date FROM usage_points WHERE usage_point_id = ?").bind("09200000000001").first();
     expect(await summary()).toEqual({ subscribed_power: null, activation_date: null });
-    await post("/simulator/_control/reset", {});
+    await simulatorControl("reset", {});
     expect((await call("/api/enedis/contract/09200000000001", { headers: bearer(account.clientSecret) })).status).toBe(200);
     const known = await summary();
     expect(known).toMatchObject({ subscribed_power: "12 kVA", activation_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     // consenting again while Enedis is busy keeps what is known (no summary read is not "nothing known")
-    await post("/simulator/_control/faults", { api: "situation_contrat_auto", status: 429, count: 20 });
+    await simulatorControl("faults", { api: "situation_contrat_auto", status: 429, count: 20 });
     expect(flashOf((await consent(b, "durand")).html)).toBe("Bravo ! 2 points de livraison détectés (0 nouveaux).");
     expect(await summary()).toEqual(known);
   });
@@ -154,7 +150,7 @@ describe("error bodies in every shape", () => {
   it("the same Enedis answer gives the same gateway code whatever shape its body comes in", async () => {
     const leroy = await household("leroy");
     for (const shape of ["code_message", "error_description", "array", "libelle", "fault"]) {
-      expect((await post("/simulator/_control/error-shape", { shape })).status).toBe(200);
+      expect((await simulatorControl("error-shape", { shape })).status).toBe(200);
       // no data (load curve not activated): a 404 that is NOT WSO2's route-not-served
       const noData = await leroy.get(`/api/enedis/consumption/detail/09400000000001?start=${daysAgo(30)}&end=${daysAgo(29)}&use_cache=false`);
       expect(noData.status, shape).toBe(404);
@@ -162,7 +158,7 @@ describe("error bodies in every shape", () => {
     }
     const bernard = await household("bernard"); // moved out: ADAM-DC-0007
     for (const shape of ["code_message", "error_description", "array", "libelle", "fault"]) {
-      await post("/simulator/_control/error-shape", { shape });
+      await simulatorControl("error-shape", { shape });
       const notOwner = await bernard.get(`/api/enedis/consumption/daily/09500000000001?start=${daysAgo(10)}&end=${daysAgo(9)}&use_cache=false`);
       expect(notOwner.status, shape).toBe(403);
       const error = ((await notOwner.json()) as MeterBody).error!;
@@ -175,12 +171,12 @@ describe("error bodies in every shape", () => {
 describe("500 technical_error on a PRM", () => {
   it("is retried once, not more, then answered ENEDIS_UNAVAILABLE; the PRM works again when Enedis does", async () => {
     const martin = await household("martin");
-    await post("/simulator/_control/technical-error", { usage_point_id: "09100000000001", count: 2 });
-    const before = await dataCalls();
+    await simulatorControl("technical-error", { usage_point_id: "09100000000001", count: 2 });
+    const before = await enedisDataCalls();
     const failed = await martin.get(`/api/enedis/consumption/daily/09100000000001?start=${daysAgo(10)}&end=${daysAgo(9)}`);
     expect(failed.status).toBe(502);
     expect(((await failed.json()) as MeterBody).error!.code).toBe("ENEDIS_UNAVAILABLE");
-    expect((await dataCalls()) - before).toBe(2);
+    expect((await enedisDataCalls()) - before).toBe(2);
     const ok = await martin.get(`/api/enedis/consumption/daily/09100000000001?start=${daysAgo(10)}&end=${daysAgo(9)}`);
     expect(ok.status).toBe(200);
   });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
 import { EnedisUpstreamError } from "../../src/enedis/errors";
-import { REQUEST_TIMEOUT_MS, RETRY_DELAYS_MS, RETRY_POLICY, callEnedisJson, createTransport, generationOf, type TransportDeps } from "../../src/enedis/transport";
+import { REQUEST_TIMEOUT_MS, RETRY_POLICY, callEnedisJson, createTransport, generationOf, type TransportDeps } from "../../src/enedis/transport";
 import { ENEDIS_USER_AGENT } from "../../src/enedis/user-agent";
 import pkg from "../../package.json";
 import { AppError } from "../../src/http/errors";
@@ -86,7 +86,7 @@ describe("createTransport: budget, retries, throttling", () => {
     expect(seen.requests).toHaveLength(4);
     expect(seen.permits).toEqual(["x", "x", "x", "x"]);
     expect(seen.sleeps).toEqual([250, 1000, 3000]);
-    expect([...RETRY_DELAYS_MS]).toEqual([250, 1000, 3000]);
+    expect([...RETRY_POLICY.transient.delaysMs]).toEqual([250, 1000, 3000]);
   });
 
   it("gives back the last transient failure after four attempts, for the adapter to map", async () => {
