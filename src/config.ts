@@ -37,6 +37,11 @@ const EnvSchema = z.object({
   ENEDIS_RATE_LIMIT: positiveInt(5),
   ENEDIS_HOURLY_LIMIT: positiveInt(1000),
   APP_SECRET: z.string().min(32, "APP_SECRET must be at least 32 characters"),
+  APP_SECRET_PREVIOUS: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() !== "" ? v : undefined))
+    .pipe(z.string().min(32, "APP_SECRET_PREVIOUS must be at least 32 characters").optional()),
   // client_ids, not emails: emails are never verified, so anybody could register an administrator's address.
   ADMIN_CLIENT_IDS: z
     .string()
@@ -66,6 +71,8 @@ export interface Config {
   rateLimitPerSecond: number;
   hourlyLimitPerApi: number;
   appSecret: string;
+  /** The server key being rotated out, if any (never equal to appSecret: the same key twice is no rotation). */
+  appSecretPrevious?: string;
   adminClientIds: string[];
   dailyLimitNoCache: number;
   dailyLimitWithCache: number;
@@ -109,6 +116,7 @@ export function getConfig(env: Env): Config {
     rateLimitPerSecond: v.ENEDIS_RATE_LIMIT,
     hourlyLimitPerApi: v.ENEDIS_HOURLY_LIMIT,
     appSecret: v.APP_SECRET,
+    appSecretPrevious: v.APP_SECRET_PREVIOUS === v.APP_SECRET ? undefined : v.APP_SECRET_PREVIOUS,
     adminClientIds: v.ADMIN_CLIENT_IDS,
     dailyLimitNoCache: v.USER_DAILY_LIMIT_NO_CACHE,
     dailyLimitWithCache: v.USER_DAILY_LIMIT_WITH_CACHE,

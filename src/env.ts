@@ -27,6 +27,8 @@ export interface Env {
   ENEDIS_HOURLY_LIMIT?: string;
   SYNC_BUDGET_SHARE?: string;
   APP_SECRET?: string;
+  /** The server key being rotated out (API.md): what was made under it is still accepted and re-made under APP_SECRET. */
+  APP_SECRET_PREVIOUS?: string;
   ADMIN_CLIENT_IDS?: string;
   USER_DAILY_LIMIT_NO_CACHE?: string;
   USER_DAILY_LIMIT_WITH_CACHE?: string;

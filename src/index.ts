@@ -81,6 +81,8 @@ documentApi(api);
 app.route("/", api);
 
 app.get("/health", (c) => c.json({ success: true, data: { ok: true } }, 200, { "Cache-Control": "no-store" }));
+// Liveness without any I/O: the benchmark's baseline (the cost of answering at all) and a load balancer's probe.
+app.get("/health/live", (c) => c.json({ success: true, data: { ok: true } }, 200, { "Cache-Control": "no-store" }));
 
 app.notFound((c) => onError(new AppError(404, "NOT_FOUND", "Cette route n'existe pas."), c));
 app.onError(onError);
