@@ -1,14 +1,10 @@
 import type { D1Migration } from "cloudflare:test";
-import type { Env as AppEnv } from "../src/env";
 
+// Cloudflare.Env (bindings, vars, secrets) and GlobalProps are generated in worker-configuration.d.ts; tests add theirs.
 declare global {
   namespace Cloudflare {
-    interface Env extends AppEnv {
+    interface Env {
       TEST_MIGRATIONS: D1Migration[];
-    }
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
-      durableNamespaces: "EnedisBudget" | "AccountGate" | "EnedisTokenKeeper" | "SimulatorThrottle" | "SyncScheduler";
     }
   }
 }
