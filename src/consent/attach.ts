@@ -1,4 +1,5 @@
 import { withApplicationToken } from "../enedis/app-token";
+import { emitEvent } from "../observability/events";
 import { createEnedisClient } from "../enedis/client";
 import { contractSummary, type ContractSummary } from "../enedis/contract-summary";
 import { OFFPEAK_UNAVAILABLE, offpeakMissing } from "../enedis/offpeak-note";
@@ -42,13 +43,15 @@ export async function attachConsentedPdls(env: Env, userId: string, answer: Cons
         : (await client.usagePointsForV2(accessToken, answer.autorisationId)).usagePoints;
     });
   } catch (error) {
-    return { outcome: failureOf(error) };
+    const outcome = failureOf(error);
+    await emitEvent(env, "consent_callback_failed", { code: (error as AppError).code });
+    return { outcome };
   }
   const found = new Map(points.filter((p) => /^\d{14}$/.test(p.usagePointId)).map((p) => [p.usagePointId, p]));
-  if (found.size === 0) return { outcome: "no_pdl" };
+  if (found.size === 0) return notAttached(env, "no_pdl");
 
   const holders = await holdersOf(env, [...found.keys()]);
-  if ([...holders.values()].some((holder) => holder !== userId)) return { outcome: "not_attached" };
+  if ([...holders.values()].some((holder) => holder !== userId)) return notAttached(env, "not_attached");
 
   // Contract summaries are a nicety: when Enedis's budget is busy (a 12-PRM consent is ~40 calls), the rest of the
   // PDLs are attached without theirs — the mirror fills them at the first contract read — rather than none at all.
@@ -69,7 +72,7 @@ export async function attachConsentedPdls(env: Env, userId: string, answer: Cons
       if (await upsertPdl(env, userId, r.id, r)) created++;
     } catch (error) {
       // Attached to another account between the check above and now: never moved.
-      if (error instanceof AppError && error.code === "PDL_TAKEN") return { outcome: "not_attached" };
+      if (error instanceof AppError && error.code === "PDL_TAKEN") return notAttached(env, "not_attached");
       throw error;
     }
   }
@@ -77,6 +80,7 @@ export async function attachConsentedPdls(env: Env, userId: string, answer: Cons
   const ids = records.map((r) => r.id);
   await markSyncSoon(env, userId, ids, Date.now());
   await scheduleSync(env, ids);
+  await emitEvent(env, "consent_attached", { pdls: records.length, created });
   return { outcome: "success", detected: records.length, created };
 }
 
@@ -101,10 +105,15 @@ async function summaryOf(
   }
 }
 
+/** A consent that attached nothing, told as one event (the outcome only: no PDL number, no account). */
+async function notAttached(env: Env, outcome: "no_pdl" | "not_attached"): Promise<ConsentResult> {
+  await emitEvent(env, "consent_not_attached", { outcome });
+  return { outcome };
+}
+
 /** Which outcome an Enedis or quota failure during discovery gives. */
 function failureOf(error: unknown): ConsentOutcome {
   if (!(error instanceof AppError)) throw error;
-  console.warn(JSON.stringify({ event: "consent_callback_failed", code: error.code }));
   switch (error.code) {
     case "QUOTA_EXCEEDED":
       return "quota";

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * D1 tables. docs/storage-schema.md explains each column that holds a hash or a wrapped key, and why.
@@ -105,6 +105,22 @@ export const pendingPurges = sqliteTable("pending_purges", {
   prefix: text("prefix").primaryKey(),
   purgeAfterMs: integer("purge_after_ms").notNull(),
 });
+
+/**
+ * Operations counters (src/observability/counters.ts): how many times an event happened in a UTC hour, for the admin
+ * page (Enedis calls per API, budget refusals, errors by code). `detail` is a code or an API name from a fixed set —
+ * never a person, a PDL or a value. Rows older than 48 h are deleted by the daily cron.
+ */
+export const opsCounters = sqliteTable(
+  "ops_counters",
+  {
+    hourMs: integer("hour_ms").notNull(), // start of the UTC hour, epoch ms
+    name: text("name").notNull(), // the event name (docs/logs.md)
+    detail: text("detail").notNull().default(""),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.hourMs, t.name, t.detail] })],
+);
 
 /** The simulator's own state (consents given on its consent pages). Only used when ENEDIS_ENV=simulator. */
 export const simulatorConsents = sqliteTable("simulator_consents", {

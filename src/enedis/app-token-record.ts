@@ -5,8 +5,9 @@ import type { EnedisToken } from "./types";
 
 /**
  * The one Enedis application token (client credentials are per application, not per PDL or account), as it lives
- * at rest: sealed with an APP_SECRET-derived key, bound (AAD) to the Enedis client_id it was issued to — so new
- * Enedis credentials make the old token unreadable and a fresh one is fetched at once.
+ * at rest: sealed with an APP_SECRET-derived key, bound (AAD) to the Enedis credentials it was issued to (client_id
+ * and client_secret) — so new credentials (`wrangler secret put ENEDIS_CLIENT_ID` or `…_SECRET`) make the old token
+ * unreadable and a fresh one is fetched at once, with the new credentials, by one token call.
  * KV holds a copy every isolate reads; the EnedisTokenKeeper object holds the authoritative one.
  */
 export const APP_TOKEN_KV_KEY = "enedis-app-token";
@@ -17,7 +18,16 @@ export const REFRESH_MARGIN_MS = 5 * 60_000;
 
 export const isFresh = (token: EnedisToken, nowMs: number) => token.expiresAtMs - nowMs > REFRESH_MARGIN_MS;
 
-const aad = (env: Env) => `${SEAL_PURPOSE}|${getConfig(env).clientId}`;
+/**
+ * Which credentials a token belongs to. The secret itself goes into the AAD, which is authenticated but never
+ * stored or sent: a rotated secret alone (same client_id) is enough to stop using the old token.
+ */
+export const credentialsOf = (env: Env) => {
+  const config = getConfig(env);
+  return `${config.clientId}|${config.clientSecret}`;
+};
+
+const aad = (env: Env) => `${SEAL_PURPOSE}|${credentialsOf(env)}`;
 
 export async function sealAppToken(env: Env, token: EnedisToken): Promise<string> {
   return sealJson(await serverSealingKey(getConfig(env).appSecret, SEAL_PURPOSE), token, aad(env));

@@ -9,7 +9,9 @@
 import { getConfig } from "../config";
 import type { Env } from "../env";
 import { acquireEnedisPermit, reportEnedisThrottle } from "../limits/budget-client";
+import { emitEvent } from "../observability/events";
 import { simulatorApp } from "../simulator/app";
+import type { AppError } from "../http/errors";
 import { EnedisUpstreamError, UNAVAILABLE_RETRY_AFTER_S, enedisError, throttleWindow, type EnedisGeneration } from "./errors";
 import type { BudgetScope, EnedisApi, EnedisTransport } from "./types";
 import { ENEDIS_USER_AGENT } from "./user-agent";
@@ -96,9 +98,13 @@ export function createTransport(env: Env, overrides: Partial<TransportDeps> = {}
           await deps.sleep(delay);
           continue;
         }
-        throw new EnedisUpstreamError(503, "ENEDIS_UNAVAILABLE", "Enedis ne répond pas ; réessayez plus tard.", true, "network", {
-          retryAfter: UNAVAILABLE_RETRY_AFTER_S,
-        });
+        throw await reportedError(
+          env,
+          api,
+          new EnedisUpstreamError(503, "ENEDIS_UNAVAILABLE", "Enedis ne répond pas ; réessayez plus tard.", true, "network", {
+            retryAfter: UNAVAILABLE_RETRY_AFTER_S,
+          }),
+        );
       }
       if (response.status === 429) {
         // Retrying blindly would only be throttled again: the whole gateway waits until Enedis's time.
@@ -113,7 +119,7 @@ export function createTransport(env: Env, overrides: Partial<TransportDeps> = {}
           throttles++;
           continue;
         }
-        throw enedisError(429, body, generationOf(path), (until - now) / 1000);
+        throw await reportedError(env, api, enedisError(429, body, generationOf(path), (until - now) / 1000), 429);
       }
       const delay = RETRY_POLICY.transient.statuses.some((s) => s === response.status)
         ? transientDelay()
@@ -126,6 +132,8 @@ export function createTransport(env: Env, overrides: Partial<TransportDeps> = {}
         await deps.sleep(delay);
         continue;
       }
+      // The caller maps the error (it reads the body); the event is told here, where every Enedis answer passes.
+      if (!response.ok) await reportedError(env, api, enedisError(response.status, await readBody(response.clone()), generationOf(path)), response.status);
       return response;
     }
   };
@@ -177,4 +185,11 @@ export async function callEnedisJson(
  */
 export function budgetScopeOf(path: string): BudgetScope {
   return path.replace(/^\/+/, "").split(/[/?]/, 1)[0] || "unknown";
+}
+
+/** One `enedis_error` event (docs/logs.md): the gateway code and Enedis's own error code, never a message or a path. */
+async function reportedError<E extends AppError>(env: Env, api: string, error: E, status?: number): Promise<E> {
+  const enedisCode = error instanceof EnedisUpstreamError ? error.upstreamCode : undefined;
+  await emitEvent(env, "enedis_error", { api, status: status ?? error.status, code: error.code, enedis_code: enedisCode ?? "" });
+  return error;
 }

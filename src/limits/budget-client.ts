@@ -1,6 +1,7 @@
 import type { Env } from "../env";
 import type { BudgetScope } from "../enedis/types";
 import { AppError } from "../http/errors";
+import { emitEvent } from "../observability/events";
 import { ENEDIS_BUDGET_NAME, type BudgetStats } from "./enedis-budget";
 import type { SyncRefusalReason } from "./sync-permit";
 import { sleep } from "./time";
@@ -55,17 +56,24 @@ const budget = (env: Env) => env.ENEDIS_BUDGET.get(env.ENEDIS_BUDGET.idFromName(
  * requests need (rules in sync-permit.ts); otherwise it throws SyncPermitDeferred with the time to try again.
  */
 export async function acquireEnedisPermit(env: Env, api: BudgetScope, opts: PermitOptions = {}): Promise<void> {
+  // Counted for the admin page (calls per API per hour, refusals): one D1 upsert per Enedis call, none on a cache hit.
   if (opts.priority === "sync") {
     const granted = await budget(env).reserveSync(api, opts.accountId ?? UNNAMED_ACCOUNT);
-    if (!granted.ok) throw new SyncPermitDeferred(granted.retryAfterSec, granted.reason);
+    if (!granted.ok) {
+      await emitEvent(env, "budget_refused", { api, priority: "sync", reason: granted.reason, retry_after_s: granted.retryAfterSec });
+      throw new SyncPermitDeferred(granted.retryAfterSec, granted.reason);
+    }
+    await emitEvent(env, "enedis_call", { api });
     return;
   }
   const reservation = await budget(env).reserve(api, opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
   if (reservation.ok) {
+    await emitEvent(env, "enedis_call", { api });
     await sleep(reservation.waitMs);
     return;
   }
   const retryAfter = reservation.retryAfterSec;
+  await emitEvent(env, "budget_refused", { api, priority: "interactive", reason: reservation.reason, retry_after_s: retryAfter });
   if (reservation.reason === "hourly") {
     throw new AppError(503, "ENEDIS_BUSY", "Le quota horaire d'appels à Enedis de la passerelle est épuisé ; réessayez plus tard.", { retryAfter });
   }

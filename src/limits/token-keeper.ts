@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
-import { APP_TOKEN_KV_KEY, isFresh, kvTtlSeconds, openAppToken, sealAppToken } from "../enedis/app-token-record";
+import { APP_TOKEN_KV_KEY, credentialsOf, isFresh, kvTtlSeconds, openAppToken, sealAppToken } from "../enedis/app-token-record";
 import { createEnedisClient } from "../enedis/client";
 import type { EnedisToken } from "../enedis/types";
 import type { Env } from "../env";
+import { emitEvent } from "../observability/events";
 import { toOutcome, type Outcome } from "./rpc-outcome";
 
 /** The one instance every isolate asks: Enedis gives one token per application. */
@@ -20,6 +21,8 @@ const STORAGE_KEY = "sealed-token";
 export class EnedisTokenKeeper extends DurableObject<Env> {
   private inFlight: Promise<EnedisToken> | undefined;
   private current: EnedisToken | undefined;
+  /** The credentials `current` was issued to: an object that outlives a rotation must not hand out the old token. */
+  private currentFor: string | undefined;
 
   /**
    * A fresh token. `rejected`: the token Enedis just refused — replaced unless it was already replaced.
@@ -32,13 +35,19 @@ export class EnedisTokenKeeper extends DurableObject<Env> {
   /** Drops the token (Enedis credentials rotated, or an operator's request): the next caller fetches a new one. */
   async forget(): Promise<void> {
     this.current = undefined;
+    this.currentFor = undefined;
     await this.ctx.storage.delete(STORAGE_KEY);
     await this.env.KV.delete(APP_TOKEN_KV_KEY);
   }
 
   private async tokenFor(rejected: string | undefined): Promise<EnedisToken> {
     if (this.inFlight) return this.inFlight;
-    this.current ??= (await openAppToken(this.env, await this.ctx.storage.get<string>(STORAGE_KEY))) ?? undefined;
+    if (this.currentFor !== credentialsOf(this.env)) this.current = undefined;
+    if (!this.current) {
+      // Sealed under other credentials (rotated): does not open, and a new token is fetched below.
+      this.current = (await openAppToken(this.env, await this.ctx.storage.get<string>(STORAGE_KEY))) ?? undefined;
+      this.currentFor = credentialsOf(this.env);
+    }
     if (this.inFlight) return this.inFlight; // started while storage was read
     const held = this.current;
     if (held && isFresh(held, Date.now()) && held.accessToken !== rejected) return held;
@@ -53,7 +62,8 @@ export class EnedisTokenKeeper extends DurableObject<Env> {
       await this.ctx.storage.put(STORAGE_KEY, sealed);
       await this.env.KV.put(APP_TOKEN_KV_KEY, sealed, { expirationTtl: kvTtlSeconds(token, Date.now()) });
       this.current = token;
-      console.log(JSON.stringify({ event: "enedis_token_refreshed", expires_in_s: Math.round((token.expiresAtMs - Date.now()) / 1000) }));
+      this.currentFor = credentialsOf(this.env);
+      await emitEvent(this.env, "enedis_token_refreshed", { expires_in_s: Math.round((token.expiresAtMs - Date.now()) / 1000) });
       return token;
     })();
     this.inFlight = refresh;

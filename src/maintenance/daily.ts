@@ -1,5 +1,7 @@
 import { purgePendingPrefixes } from "../cache/pending-purges";
 import type { Env } from "../env";
+import { purgeOldCounters } from "../observability/counters";
+import { emitEvent } from "../observability/events";
 import { dropLegacyTokenRecords } from "./drop-legacy-token-records";
 import { purgeExpired } from "./purge-expired";
 
@@ -8,8 +10,13 @@ import { purgeExpired } from "./purge-expired";
  * never which ones (see docs/logs.md).
  */
 export async function runDailyMaintenance(env: Env, nowMs = Date.now()) {
-  const [expired, purged, legacyTokenRecords] = await Promise.all([purgeExpired(env, nowMs), purgePendingPrefixes(env, nowMs), dropLegacyTokenRecords(env)]);
-  const counts = { ...expired, pendingPurges: purged.prefixes, purgedCacheEntries: purged.entries, legacyTokenRecords };
-  console.log(JSON.stringify({ event: "daily_maintenance", ...counts }));
+  const [expired, purged, legacyTokenRecords, opsCounters] = await Promise.all([
+    purgeExpired(env, nowMs),
+    purgePendingPrefixes(env, nowMs),
+    dropLegacyTokenRecords(env),
+    purgeOldCounters(env, nowMs),
+  ]);
+  const counts = { ...expired, pendingPurges: purged.prefixes, purgedCacheEntries: purged.entries, legacyTokenRecords, opsCounters };
+  await emitEvent(env, "daily_maintenance", counts);
   return counts;
 }

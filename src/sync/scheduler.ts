@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { emitEvent } from "../observability/events";
 import { nextAttemptAt } from "./plan";
 import { runSync, type SyncOutcome } from "./run";
 import { findPdlRow, syncStateOf, updateSyncRow, type SyncRowPatch } from "./store";
@@ -30,8 +31,7 @@ export class SyncScheduler extends DurableObject<Env> {
     if (verdict.atMs !== null && verdict.atMs <= nowMs) {
       const outcome = await runSync(this.env, row, nowMs);
       await updateSyncRow(this.env, row, patchFor(outcome, nowMs, row.lastError));
-      // Codes only: never a PDL number, a key or a value in logs.
-      console.log(JSON.stringify({ event: "sync_run", outcome: outcome.kind, ...("code" in outcome ? { code: outcome.code } : {}) }));
+      await reportRun(this.env, outcome);
     }
     await this.reschedule(usagePointId);
   }
@@ -42,6 +42,23 @@ export class SyncScheduler extends DurableObject<Env> {
     if (verdict.atMs === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(verdict.atMs);
     return verdict.atMs;
+  }
+}
+
+/** One event per outcome (docs/logs.md). Codes only: never a PDL number, a key or a value. */
+async function reportRun(env: Env, outcome: SyncOutcome): Promise<void> {
+  switch (outcome.kind) {
+    case "done":
+      return emitEvent(env, "sync_done");
+    case "stopped":
+    case "failed":
+      return emitEvent(env, "sync_failed", { outcome: outcome.kind, code: outcome.code });
+    case "no_key":
+      return emitEvent(env, "sync_failed", { outcome: outcome.kind, code: "NO_KEY" });
+    case "busy":
+      return emitEvent(env, "sync_deferred", { retry_after_s: Math.ceil(outcome.retryAfterMs / 1000) });
+    case "not_published":
+      return emitEvent(env, "sync_not_published");
   }
 }
 
