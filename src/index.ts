@@ -11,6 +11,7 @@ import { consentApi, consentPages } from "./consent/routes";
 import { consoApi } from "./conso/routes";
 import { consoDashboardActions } from "./conso/dashboard-actions";
 import { AppError } from "./http/errors";
+import { healthRoutes } from "./health/routes";
 import { onError } from "./http/on-error";
 import { securityHeaders } from "./http/security-headers";
 import type { AppEnv } from "./http/types";
@@ -80,9 +81,7 @@ api.route("/", consoApi); // /api/<conso type> and /api/accounts/conso-token
 documentApi(api);
 app.route("/", api);
 
-app.get("/health", (c) => c.json({ success: true, data: { ok: true } }, 200, { "Cache-Control": "no-store" }));
-// Liveness without any I/O: the benchmark's baseline (the cost of answering at all) and a load balancer's probe.
-app.get("/health/live", (c) => c.json({ success: true, data: { ok: true } }, 200, { "Cache-Control": "no-store" }));
+app.route("/", healthRoutes);
 
 app.notFound((c) => onError(new AppError(404, "NOT_FOUND", "Cette route n'existe pas."), c));
 app.onError(onError);

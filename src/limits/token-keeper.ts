@@ -32,6 +32,11 @@ export class EnedisTokenKeeper extends DurableObject<Env> {
     return toOutcome(() => this.tokenFor(rejected));
   }
 
+  /** GET /health's probe: the object answers. Touches neither storage nor Enedis. */
+  ping(): true {
+    return true;
+  }
+
   /** Drops the token (Enedis credentials rotated, or an operator's request): the next caller fetches a new one. */
   async forget(): Promise<void> {
     this.current = undefined;

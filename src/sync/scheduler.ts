@@ -15,6 +15,11 @@ export class SyncScheduler extends DurableObject<Env> {
   /** The scheduler's clock; tests replace it so they need not wait for real mornings. */
   now: () => number = () => Date.now();
 
+  /** GET /health's probe (a fixed name that is no PDL number): answers without storing anything. */
+  ping(): true {
+    return true;
+  }
+
   /** Something changed for this PDL (consented, switched on, read after resting): set the alarm again. */
   async poke(usagePointId: string): Promise<number | null> {
     await this.ctx.storage.put("pdl", usagePointId);
