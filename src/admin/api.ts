@@ -16,6 +16,22 @@ export const adminApi = createApi();
 adminApi.use("*", requireAuth, requireAdmin);
 const tags = ["Administration"];
 
+const count = z.number().int();
+const OperationsSchema = z
+  .object({
+    enedis: z.object({
+      hourly_limit: count.openapi({ description: "ENEDIS_HOURLY_LIMIT: calls each Enedis API takes in a rolling hour at most" }),
+      apis: z.array(z.object({ api: z.string(), today: count, this_hour: count, peak_hour: count })).openapi({ description: "per Enedis API: calls today (UTC), in the current hour, in today's busiest hour" }),
+    }),
+    refusals_24h: z.array(z.object({ priority: z.string(), reason: z.string(), count })).openapi({ description: "Enedis budget refusals over the last 24 h" }),
+    errors_24h: z.object({
+      gateway: z.array(z.object({ code: z.string(), count })).openapi({ description: "error answers by gateway error code" }),
+      enedis: z.array(z.object({ code: z.string(), enedis_code: z.string(), count })).openapi({ description: "Enedis errors by gateway code and Enedis's own code" }),
+    }),
+    sync_24h: z.object({ done: count, failed: count }),
+  })
+  .openapi("AdminOperations", { description: "the last 24 h of the gateway's own activity, from hourly counters (codes and counts only)" });
+
 const StatsSchema = z
   .object({
     users: z.number().int(),
@@ -24,6 +40,7 @@ const StatsSchema = z
     sync: z
       .object({ pdls: z.number().int(), done_today: z.number().int(), pending: z.number().int(), failed_today: z.number().int() })
       .openapi({ description: "background sync over active PDLs with sync on: yesterday synced, still expected today, failed today" }),
+    operations: OperationsSchema,
   })
   .openapi("AdminStats");
 const UserSchema = z

@@ -7,6 +7,7 @@ import { resetQuotaFor } from "../limits/quota";
 import { deleteAccount } from "../accounts/delete-account";
 import { Layout, page } from "../pages/layout";
 import { sessionCaller } from "../http/auth";
+import { EnedisCallsCard, ErrorsCard, RefusalsCard } from "./cards";
 import { adminStats, adminUserList } from "./stats";
 
 /** GET /admin — administrators only: statistics, users, quota reset, cache purge, account deletion. No user data. */
@@ -37,7 +38,13 @@ adminPage.get("/admin", async (c) => {
           <p>
             {stats.sync.pdls} points synchronisés · {stats.sync.done_today} à jour (hier inclus) · {stats.sync.pending} en attente · {stats.sync.failed_today} en échec aujourd'hui
           </p>
+          <p>
+            Sur 24 h : {stats.operations.sync_24h.done} synchronisations réussies · {stats.operations.sync_24h.failed} en échec
+          </p>
         </section>
+        <EnedisCallsCard enedis={stats.operations.enedis} />
+        <RefusalsCard refusals={stats.operations.refusals_24h} />
+        <ErrorsCard errors={stats.operations.errors_24h} />
         <section class="card table-wrap">
           <h2>Utilisateurs</h2>
           <table>

@@ -6,6 +6,7 @@ import { enedisBudgetStats } from "../limits/budget-client";
 import { usageFor } from "../limits/quota";
 import { pdlCounts } from "../pdl/store";
 import { loadSyncStats } from "../sync/stats";
+import { loadOpsStats } from "./ops-stats";
 
 /** Today's counters live in each account's AccountGate: the admin views ask them in parallel. */
 export async function adminUserList(env: Env) {
@@ -43,5 +44,6 @@ export async function adminStats(env: Env) {
       enedis_calls: budget.today.enedisCalls,
     },
     sync,
+    operations: await loadOpsStats(env, budget),
   };
 }
