@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The operator's runbook (docs/operations.md), checked against the pinned wrangler and the local stack:
-//   1. every `npx wrangler …` command printed in the runbook's ```sh blocks exists, with the flags it uses;
+//   1. every `npx wrangler …` command printed in the runbook's (and the README's) ```sh blocks exists, with the flags
+//      it uses, and every `npm run` script they name is in package.json;
 //   2. the commands that can run locally do: D1 migrations on a fresh local database (default and staging), then
 //      `migrations list` has nothing left; `deploy --dry-run` of both environments;
 //   3. worker-configuration.d.ts is what `npm run types` generates (the Env interface cannot drift);
@@ -14,6 +15,8 @@ import path from "node:path";
 import { offlineWranglerEnv, ROOT, WRANGLER_BIN } from "./prepare-local.mjs";
 
 const RUNBOOK = path.join(ROOT, "docs", "operations.md");
+/** The README's operator section repeats the essentials: its commands are checked the same way. */
+const README = path.join(ROOT, "README.md");
 const TYPES_FILE = path.join(ROOT, "worker-configuration.d.ts");
 
 /** Runs wrangler with `args`; resolves {code, out} (stdout and stderr together), never rejects. */
@@ -28,13 +31,13 @@ function wrangler(args, extraEnv = {}) {
   });
 }
 
-/** `npx wrangler …` lines of the runbook's ```sh blocks, as argument arrays (without "npx wrangler"). */
-export function runbookCommands(markdown) {
+/** Lines of the runbook's ```sh blocks that start with `prefix`, as argument arrays (without the prefix). */
+export function runbookCommands(markdown, prefix = "npx wrangler") {
   const commands = [];
   for (const block of markdown.matchAll(/```sh\n([\s\S]*?)```/g)) {
     for (const line of block[1].split("\n")) {
-      const m = /^npx wrangler\s+(.+)$/.exec(line.trim());
-      if (m) commands.push(m[1].split(/\s+/));
+      const text = line.replace(/\s+#.*$/, "").trim(); // a trailing shell comment is not an argument
+      if (text.startsWith(`${prefix} `)) commands.push(text.slice(prefix.length).trim().split(/\s+/));
     }
   }
   return commands;
@@ -98,13 +101,19 @@ async function main() {
     // 1. The printed commands exist (several help calls at once: each takes a second or two).
     const commands = runbookCommands(readFileSync(RUNBOOK, "utf8"));
     if (commands.length < 10) results.push({ name: "runbook has its commands", problem: `only ${commands.length} wrangler commands found` });
-    const unique = [...new Map(commands.map((c) => [c.join(" "), c])).values()];
+    const unique = [...new Map([...commands, ...runbookCommands(readFileSync(README, "utf8"))].map((c) => [c.join(" "), c])).values()];
     const helps = [];
     for (let i = 0; i < unique.length; i += 4) {
       helps.push(...(await Promise.all(unique.slice(i, i + 4).map(async (args) => ({ args, help: await wrangler([...args, "--help"]) })))));
     }
     for (const { args, help } of helps) {
       await check(`runbook command exists: wrangler ${args.join(" ")}`, () => (help.code === 0 ? matchesHelp(args, help.out) : `exit ${help.code}: ${help.out}`));
+    }
+
+    const scripts = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
+    const npmRuns = [RUNBOOK, README].flatMap((file) => runbookCommands(readFileSync(file, "utf8"), "npm run"));
+    for (const [script] of new Map(npmRuns.map((c) => [c[0], c]))) {
+      await check(`runbook script exists: npm run ${script}`, () => (scripts[script] ? null : "no such script in package.json"));
     }
 
     // 2. What runs locally, on a fresh state directory.
