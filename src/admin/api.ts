@@ -10,6 +10,7 @@ import { createApi } from "../http/validation";
 import { adminStats, adminUserList } from "./stats";
 import { resetQuotaFor } from "../limits/quota";
 import { deleteAccount } from "../accounts/delete-account";
+import { purgeOrphanCache } from "../maintenance/purge-orphans";
 
 /** /api/admin/* — accounts listed in ADMIN_CLIENT_IDS only. Statistics and account care; never a user's Enedis data or secrets. */
 export const adminApi = createApi();
@@ -95,4 +96,26 @@ adminApi.openapi(
     await deleteAccount(c.env, await existingUser(c.env, c.req.valid("param").user_id));
     return c.json({ success: true as const, data: {} }, 200);
   },
+);
+
+const OrphanPurgeSchema = z
+  .object({
+    scanned: z.number().int().openapi({ description: "cache keys looked at by this call" }),
+    deleted: z.number().int().openapi({ description: "of those, deleted: no account of theirs exists in D1" }),
+    cursor: z.string().nullable().openapi({ description: "pass it to the next call; null when every cache key was looked at" }),
+  })
+  .openapi("OrphanPurge");
+
+adminApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/cache/purge-orphans",
+    tags,
+    security: authenticated,
+    summary: "Delete cache entries of accounts that no longer exist (after a D1 Time Travel restore)",
+    description: "Up to 10 000 cache keys per call; call again with `cursor` until it is null. Entries under APP_SECRET_PREVIOUS tags of existing accounts are kept. docs/operations.md section 5.",
+    request: { query: z.object({ cursor: z.string().max(2000).optional() }) },
+    responses: { 200: jsonContent(envelope(OrphanPurgeSchema), "One page of the purge"), ...errorResponses(400, 401, 403) },
+  }),
+  async (c) => c.json({ success: true as const, data: await purgeOrphanCache(c.env, c.req.valid("query").cursor) }, 200),
 );
