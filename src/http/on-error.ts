@@ -23,7 +23,7 @@ export async function onError(err: Error, c: Context): Promise<Response> {
     await emitEvent(c.env, "unhandled_error", { name: err instanceof ConfigError ? "ConfigError" : err.name, route: c.req.routePath });
     appError = new AppError(500, "INTERNAL_ERROR", "Erreur interne ; réessayez plus tard.");
   }
-  // Errors by code over 24 h (admin page): one counter upsert per error answer — error answers only, no cache hit.
+  // Errors by code over 24 h (admin page): a counter upsert per error answer (a burst is added up) — error answers only, no cache hit.
   await emitEvent(c.env, "request_failed", { code: appError.code, status: appError.status });
   const headers: Record<string, string> = { ...(appError.extra.headers ?? {}) };
   // API.md: Retry-After with every 429 and 503, whatever produced it.

@@ -56,7 +56,7 @@ const budget = (env: Env) => env.ENEDIS_BUDGET.get(env.ENEDIS_BUDGET.idFromName(
  * requests need (rules in sync-permit.ts); otherwise it throws SyncPermitDeferred with the time to try again.
  */
 export async function acquireEnedisPermit(env: Env, api: BudgetScope, opts: PermitOptions = {}): Promise<void> {
-  // Counted for the admin page (calls per API per hour, refusals): one D1 upsert per Enedis call, none on a cache hit.
+  // Counted for the admin page (calls per API per hour, refusals): a D1 upsert per Enedis call, none on a cache hit.
   if (opts.priority === "sync") {
     const granted = await budget(env).reserveSync(api, opts.accountId ?? UNNAMED_ACCOUNT);
     if (!granted.ok) {
