@@ -2,6 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { keyId } from "../../src/crypto/key-ring";
+import { keyedHash } from "../../src/crypto/keyed-hash";
 import { getConfig } from "../../src/config";
 import { APP_TOKEN_KV_KEY, sealAppToken } from "../../src/enedis/app-token-record";
 import { issueToken } from "../../src/simulator/tokens";
@@ -9,7 +10,7 @@ import { addDays, todayInParis } from "../../src/enedis/dates";
 import type { Env } from "../../src/env";
 import type { KeyRingDependents } from "../../src/maintenance/key-ring-count";
 import worker from "../../src/index";
-import { Browser, ORIGIN, json, randomIp, uniqueEmail } from "../support/http";
+import { Browser, ORIGIN, json, makeAdmin, randomIp, uniqueEmail } from "../support/http";
 import { flashOf } from "../support/consent";
 
 /**
@@ -210,11 +211,13 @@ describe("the previous key is only ever a second chance for what it made", () =>
     expect((await account(a.email))!.secret_key_id).toBe(await keyId(A));
   });
 
-  it("a consent state made under the old key is refused once the old key is gone", async () => {
+  it("a consent state whose MAC is the old key's is refused once the old key is gone", async () => {
     const b = new BrowserOnEnv();
+    b.workerEnv = onB;
     await b.signup();
     const start = new URL((await b.fetch("/consent", { method: "POST" })).headers.get("Location")!);
-    b.workerEnv = onB;
+    const [userId, nonce] = start.searchParams.get("state")!.split(".");
+    start.searchParams.set("state", `${userId}.${nonce}.${(await keyedHash(A, "consent-state", `${userId}.${nonce}`)).slice(0, 22)}`);
     const answer = await b.form(start.pathname, { ...Object.fromEntries(start.searchParams), household: "durand", decision: "accept" });
     const callback = new URL(answer.headers.get("Location")!);
     const { url } = await b.follow(await b.fetch(callback.pathname + callback.search));
@@ -238,5 +241,34 @@ describe("the previous key is only ever a second chance for what it made", () =>
     const widened = btoa(JSON.stringify({ ...claims, sub: [...claims.sub, "09100000000001"] })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
     expect((await send(onB, `/api/daily_consumption?prm=${prm}&${RANGE}`, bearer(`${header}.${widened}.${signature}`))).status).toBe(401);
     expect((await send(onB, `/api/daily_consumption?prm=${prm}&${RANGE}`, bearer(`${header}.${payload}.${signature.slice(0, -2)}AA`))).status).toBe(401);
+  });
+});
+
+describe("the admin page's key ring card and /api/admin/stats", () => {
+  it("shows whether a rotation is under way and its last count; the button counts now; administrators only", async () => {
+    const admin = new BrowserOnEnv();
+    admin.workerEnv = rotating;
+    const account = await admin.signup();
+    await makeAdmin(account.email);
+    const card = async () => /<section class="card" id="key-ring">([\s\S]*?)<\/section>/.exec(await (await admin.fetch("/admin")).text())?.[1] ?? "";
+
+    await env.KV.delete("key-ring-dependents");
+    expect(await card()).toContain("pas encore de décompte");
+    const counted = await admin.form("/admin/key-ring/count", {});
+    expect(counted.status).toBe(303);
+    expect(counted.headers.get("Location")).toBe("/admin#key-ring");
+    const after = await card();
+    expect(after).toMatch(/\d+ éléments dépendent encore de l|APP_SECRET_PREVIOUS peut être retiré/);
+    const stats = (await (await send(rotating, "/api/admin/stats", bearer(account.clientSecret))).json()) as { data: { key_ring: KeyRingDependents | null } };
+    expect(stats.data.key_ring).toMatchObject({ rotating: true });
+    expect(stats.data.key_ring!.total).toBeGreaterThanOrEqual(0);
+
+    admin.workerEnv = onB;
+    expect(await card()).toContain("Aucune rotation en cours");
+
+    const stranger = new BrowserOnEnv();
+    stranger.workerEnv = rotating;
+    await stranger.signup();
+    expect((await stranger.form("/admin/key-ring/count", {})).status).toBe(403);
   });
 });
