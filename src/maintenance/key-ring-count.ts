@@ -88,7 +88,8 @@ function withTotal(c: Omit<KeyRingDependents, "total">): KeyRingDependents {
  * Accounts with at least one cache entry still named under `secret`'s tags: one KV list (a single key) per account.
  * The tag is the cache's own (src/cache/keys.ts accountPrefix: "c:" + the first 22 characters of the keyed hash
  * "kv-account" of the user id), computed here under the previous key.
- * TODO(key-ring): use src/cache/keys.ts's prefix-under-a-given-secret export once the cache layout work is merged.
+ * TODO(key-ring): once the cache work (hot-path branch) is on main, use its `accountPrefixUnder(secret, userId)` from
+ * src/cache/keys.ts here instead of repeating the tag's recipe.
  */
 async function countAccountsWithCacheUnder(env: Env, secret: string): Promise<number> {
   const ids = (await db(env).select({ id: users.id }).from(users).all()).map((u) => u.id);
