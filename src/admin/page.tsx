@@ -9,6 +9,9 @@ import { Layout, page } from "../pages/layout";
 import { sessionCaller } from "../http/auth";
 import { EnedisCallsCard, ErrorsCard, RefusalsCard } from "./cards";
 import { adminStats, adminUserList } from "./stats";
+import { getConfig } from "../config";
+import { lastKeyRingCount } from "../maintenance/key-ring-count";
+import { KeyRingCard, keyRingAdmin } from "./key-ring-card";
 
 /** GET /admin — administrators only: statistics, users, quota reset, cache purge, account deletion. No user data. */
 export const adminPage = new Hono<AppEnv>();
@@ -22,7 +25,7 @@ adminPage.use("/admin/*", async (c, next) => {
 });
 
 adminPage.get("/admin", async (c) => {
-  const [stats, list] = await Promise.all([adminStats(c.env), adminUserList(c.env)]);
+  const [stats, list, keyRingCount] = await Promise.all([adminStats(c.env), adminUserList(c.env), lastKeyRingCount(c.env)]);
   return c.html(
     page(
       <Layout title="Administration" signedIn isAdmin>
@@ -45,6 +48,7 @@ adminPage.get("/admin", async (c) => {
         <EnedisCallsCard enedis={stats.operations.enedis} />
         <RefusalsCard refusals={stats.operations.refusals_24h} />
         <ErrorsCard errors={stats.operations.errors_24h} />
+        <KeyRingCard rotating={getConfig(c.env).appSecretPrevious !== undefined} count={keyRingCount} />
         <section class="card table-wrap">
           <h2>Utilisateurs</h2>
           <table>
@@ -92,6 +96,8 @@ adminPage.get("/admin", async (c) => {
     ),
   );
 });
+
+adminPage.route("/", keyRingAdmin);
 
 const UserId = z.uuid();
 

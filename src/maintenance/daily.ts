@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { purgeOldCounters } from "../observability/counters";
 import { emitEvent } from "../observability/events";
 import { dropLegacyTokenRecords } from "./drop-legacy-token-records";
+import { recountKeyRing } from "./key-ring-count";
 import { purgeExpired } from "./purge-expired";
 
 /**
@@ -18,5 +19,6 @@ export async function runDailyMaintenance(env: Env, nowMs = Date.now()) {
   ]);
   const counts = { ...expired, pendingPurges: purged.prefixes, purgedCacheEntries: purged.entries, legacyTokenRecords, opsCounters };
   await emitEvent(env, "daily_maintenance", counts);
-  return counts;
+  // after the purges: expired tokens no longer count as depending on the previous key
+  return { ...counts, keyRing: await recountKeyRing(env, nowMs) };
 }
