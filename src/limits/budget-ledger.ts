@@ -40,13 +40,27 @@ export interface BudgetStats {
 }
 
 /**
- * Callers start their call when their wait ends, after an RPC answer whose latency varies between isolates,
- * and the call then travels to Enedis. Spacing per-second windows by a bit more than a second keeps that
- * jitter from packing one more call than allowed into Enedis's own one-second window. 100 ms of margin was
- * not enough on a busy 2-core machine (the benchmark saw a 6th call land within Enedis's second); 200 ms
- * was (see docs/benchmark.md). It costs throughput: 5 calls per 1.2 s.
+ * Starts are spread evenly, one every `spacingMs(perSecond)`, rather than allowed in bursts of `perSecond`: Enedis
+ * counts calls in any sliding second, and a granted start reaches it a variable time later (the RPC answer, the
+ * caller's timer, the trip to Enedis). With starts `s` apart, perSecond + 1 consecutive arrivals span
+ * perSecond × s minus the spread of those delays, so perSecond × s = 1 s + JITTER_MARGIN_MS keeps every real
+ * second at `perSecond` calls as long as the delays spread by less than the margin. The margin is measured, not
+ * guessed: `npm run bench` part 3 reports the worst compression of perSecond + 1 consecutive arrivals at the
+ * simulator (docs/benchmark.md: at most 22 ms over three runs of 60 requests on the loaded 2-core machine);
+ * 50 ms gives more than twice that, and 5/s becomes 4.76 calls/s (one every 210 ms) instead of 4.2.
  */
-export const RATE_WINDOW_MS = SECOND_MS + 200;
+export const JITTER_MARGIN_MS = 50;
+
+/** Minimum gap between two consecutive starts (all APIs, all priorities), whole milliseconds. */
+export function spacingMs(perSecond: number): number {
+  return Math.ceil((SECOND_MS + JITTER_MARGIN_MS) / perSecond);
+}
+
+/** The window in which at most `perSecond` starts fit at that spacing: what sync's "leave one slot" rule counts in. */
+export function rateWindowMs(perSecond: number): number {
+  return perSecond * spacingMs(perSecond);
+}
+
 const ALL_APIS = "*";
 /** An Enedis "next access" farther away than this is treated as this (a bad value must not block forever). */
 const MAX_BLOCK_MS = HOUR_MS;
@@ -73,14 +87,17 @@ export class BudgetLedger {
   reserve(api: BudgetScope, maxWaitMs: number, nowMs: number, limits: BudgetLimits): Reservation {
     this.prune(nowMs);
     const blockedUntil = Math.max(nowMs, this.blockedUntil(api));
-    const allRecent = this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, blockedUntil - RATE_WINDOW_MS);
+    const spacing = spacingMs(limits.perSecond);
+    const allRecent = this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, blockedUntil - spacing);
     const apiHour = this.starts(`SELECT start_ms FROM grants WHERE api = ? AND start_ms > ? ORDER BY start_ms`, api, nowMs - HOUR_MS);
 
     // Each search returns the earliest fit at or after its input, so alternating them climbs to the earliest
     // time that fits both; every step moves to a strictly later candidate, so it ends.
     let startAt = blockedUntil;
     for (;;) {
-      const rateFit = earliestStart(allRecent, startAt, limits.perSecond, RATE_WINDOW_MS);
+      // At most one start in any `spacing` window: consecutive starts at least `spacing` apart (gaps left
+      // between promised future starts are used when they are wide enough).
+      const rateFit = earliestStart(allRecent, startAt, 1, spacing);
       const bothFit = earliestStart(apiHour, rateFit, limits.perHourPerApi, HOUR_MS);
       if (bothFit === rateFit) {
         startAt = rateFit;
@@ -127,7 +144,7 @@ export class BudgetLedger {
     const decision = decideSyncPermit(
       {
         blockedUntil: this.blockedUntil(api),
-        allRecent: this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, nowMs - RATE_WINDOW_MS),
+        allRecent: this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, nowMs - rateWindowMs(limits.perSecond)),
         apiHour: this.starts(`SELECT start_ms FROM grants WHERE api = ? AND start_ms > ? ORDER BY start_ms`, api, hourAgo),
         syncHour: this.starts(`SELECT start_ms FROM grants WHERE api = ? AND priority = 'sync' AND start_ms > ? ORDER BY start_ms`, api, hourAgo),
         accountHour,
@@ -138,7 +155,8 @@ export class BudgetLedger {
         perSecond: limits.perSecond,
         perHourPerApi: limits.perHourPerApi,
         syncShare: limits.syncShare ?? DEFAULT_SYNC_SHARE,
-        rateWindowMs: RATE_WINDOW_MS,
+        spacingMs: spacingMs(limits.perSecond),
+        rateWindowMs: rateWindowMs(limits.perSecond),
       },
     );
     if (!decision.ok) return { ok: false, reason: decision.reason, retryAfterSec: retryAfterSeconds(decision.waitMs) };

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../src/http/errors";
 import { SyncPermitDeferred, acquireEnedisPermit, enedisBudgetStats, reportEnedisThrottle } from "../../src/limits/budget-client";
+import { spacingMs } from "../../src/limits/budget-ledger";
 import { ENEDIS_BUDGET_NAME } from "../../src/limits/enedis-budget";
 import { maxInAnyWindow } from "../../src/limits/slots";
 
@@ -35,8 +36,11 @@ describe("EnedisBudget (global Durable Object)", () => {
       if (!r.ok) throw new Error(`refused: ${r.reason}`);
       return r.startAtMs;
     });
-    expect(new Set(starts).size).toBeGreaterThan(5); // they really were spread out
+    expect(new Set(starts).size).toBe(30); // they really were spread out
     expect(maxInAnyWindow(starts, 1000)).toBeLessThanOrEqual(5);
+    // evenly: consecutive starts exactly one spacing apart, whatever order the reservations arrived in
+    const sorted = [...starts].sort((a, b) => a - b);
+    expect(sorted.slice(1).map((s, i) => s - sorted[i])).toEqual(Array(29).fill(spacingMs(5)));
     expect((await grantedStarts()).sort()).toEqual([...starts].sort());
     const stats = await enedisBudgetStats(env);
     expect(stats.today.enedisCalls).toBe(30);
@@ -44,25 +48,25 @@ describe("EnedisBudget (global Durable Object)", () => {
   });
 
   it("refuses beyond maxWait with a Retry-After that covers the queue, and takes no slot", async () => {
-    for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 0)).ok).toBe(true);
+    for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 60_000)).ok).toBe(true);
+    // The sixth start is five spacings (1.05 s) away: beyond a 500 ms wait.
     const refused = await budget().reserve("address", 500);
     expect(refused).toEqual({ ok: false, reason: "rate", retryAfterSec: 2 });
     expect(await grantedStarts()).toHaveLength(5);
   });
 
   it("keeps its slots across a restart of the object", async () => {
-    for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 0)).ok).toBe(true);
+    for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 60_000)).ok).toBe(true);
     await abortAllDurableObjects();
     expect(await budget().reserve("identity", 0)).toMatchObject({ ok: false, reason: "rate" });
   });
 });
 
 describe("budget client", () => {
-  it("waits for its slot when the second is full", async () => {
-    for (let i = 0; i < 5; i++) await acquireEnedisPermit(env, "contract");
+  it("waits for its slot: six calls take at least five spacings", async () => {
     const before = Date.now();
-    await acquireEnedisPermit(env, "contract");
-    expect(Date.now() - before).toBeGreaterThanOrEqual(900);
+    for (let i = 0; i < 6; i++) await acquireEnedisPermit(env, "contract");
+    expect(Date.now() - before).toBeGreaterThanOrEqual(5 * spacingMs(5) - 5);
   });
 
   it("answers 429 ENEDIS_BUSY with Retry-After while Enedis throttles us", async () => {
@@ -118,8 +122,10 @@ describe("sync permits (priority: sync)", () => {
     expect(err.retryAfterSec).toBeGreaterThanOrEqual(1);
     expect(err.retryAfterSec).toBeLessThanOrEqual(2);
     expect(await grantedStarts()).toHaveLength(4);
-    // The interactive request after it still starts at once: the fifth slot of the second was left to it.
-    expect(await budget().reserve("contract", 0)).toMatchObject({ ok: true, waitMs: 0 });
+    // The interactive request after it gets the next slot, at most one spacing away: sync took nothing.
+    const next = await budget().reserve("contract", 2_000);
+    expect(next).toMatchObject({ ok: true });
+    expect(next.ok && next.waitMs).toBeLessThanOrEqual(spacingMs(5));
   });
 
   it("stops at SYNC_BUDGET_SHARE of the hour, while interactive requests still get the rest", async () => {
