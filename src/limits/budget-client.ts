@@ -2,6 +2,7 @@ import type { Env } from "../env";
 import type { BudgetScope } from "../enedis/types";
 import { AppError } from "../http/errors";
 import { ENEDIS_BUDGET_NAME, type BudgetStats } from "./enedis-budget";
+import { reserveOnTime } from "./on-time-start";
 import type { SyncRefusalReason } from "./sync-permit";
 import { sleep } from "./time";
 
@@ -60,11 +61,9 @@ export async function acquireEnedisPermit(env: Env, api: BudgetScope, opts: Perm
     if (!granted.ok) throw new SyncPermitDeferred(granted.retryAfterSec, granted.reason);
     return;
   }
-  const reservation = await budget(env).reserve(api, opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
-  if (reservation.ok) {
-    await sleep(reservation.waitMs);
-    return;
-  }
+  // Waits for the slot, then for the previous call to be a spacing old: a late caller must not crowd the next one (on-time-start.ts).
+  const reservation = await reserveOnTime(budget(env), api, opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS, { sleep });
+  if (reservation.ok) return;
   const retryAfter = reservation.retryAfterSec;
   if (reservation.reason === "hourly") {
     throw new AppError(503, "ENEDIS_BUSY", "Le quota horaire d'appels à Enedis de la passerelle est épuisé ; réessayez plus tard.", { retryAfter });

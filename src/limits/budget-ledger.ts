@@ -16,6 +16,7 @@ import { DAY_MS, HOUR_MS, SECOND_MS, retryAfterSeconds, utcDay } from "./time";
  *                                    the last time each account asked for a sync permit per API (fair share), 1 h
  *   blocks(scope, until_ms)          Enedis 429 "next access" times; scope is an BudgetScope or "*" for all APIs
  *   daily_calls(day, api, calls)     granted calls per UTC day and API, for the admin statistics (kept 31 days)
+ *   begins(start_ms)                 when each granted call actually started (its caller's `begin`), one minute
  */
 
 export interface BudgetLimits {
@@ -29,6 +30,9 @@ export type Reservation =
   | { ok: true; waitMs: number; startAtMs: number }
   | { ok: false; retryAfterSec: number; reason: "rate" | "hourly" | "enedis_throttled" };
 
+/** A caller at its slot: go now, or wait `waitMs` because the previous call actually started less than a spacing ago. */
+export type Begin = { ok: true } | { ok: false; waitMs: number };
+
 /** A sync reservation starts now or not at all; a refusal says which rule binds and when to look again. */
 export type SyncReservation = { ok: true; startAtMs: number } | { ok: false; retryAfterSec: number; reason: SyncRefusalReason };
 
@@ -41,15 +45,15 @@ export interface BudgetStats {
 
 /**
  * Starts are spread evenly, one every `spacingMs(perSecond)`, rather than allowed in bursts of `perSecond`: Enedis
- * counts calls in any sliding second, and a granted start reaches it a variable time later (the RPC answer, the
- * caller's timer, the trip to Enedis). With starts `s` apart, perSecond + 1 consecutive arrivals span
- * perSecond × s minus the spread of those delays, so perSecond × s = 1 s + JITTER_MARGIN_MS keeps every real
- * second at `perSecond` calls as long as the delays spread by less than the margin. The margin is measured, not
- * guessed: `npm run bench` part 3 reports the worst compression of perSecond + 1 consecutive arrivals at the
- * simulator (docs/benchmark.md: at most 22 ms over three runs of 60 requests on the loaded 2-core machine);
- * 50 ms gives more than twice that, and 5/s becomes 4.76 calls/s (one every 210 ms) instead of 4.2.
+ * counts calls in any sliding second, and a call reaches it a variable time after it starts (the RPC answer, the
+ * trip to Enedis). With starts `s` apart, perSecond + 1 consecutive arrivals span perSecond × s minus the spread
+ * of those delays, so perSecond × s = 1 s + JITTER_MARGIN_MS keeps every real second at `perSecond` calls while
+ * the delays spread by less than the margin. The margin is measured, not guessed: `npm run bench` part 3 reports
+ * the tightest span of perSecond + 1 arrivals at the simulator and the worst compression against the spacing;
+ * with callers checked at their slot (begin), the compression stayed at about 25 ms on the loaded 2-core machine
+ * (docs/benchmark.md); 60 ms is more than twice that. 5/s becomes one call every 212 ms (4.72/s) instead of 4.2/s.
  */
-export const JITTER_MARGIN_MS = 50;
+export const JITTER_MARGIN_MS = 60;
 
 /** Minimum gap between two consecutive starts (all APIs, all priorities), whole milliseconds. */
 export function spacingMs(perSecond: number): number {
@@ -65,6 +69,8 @@ const ALL_APIS = "*";
 /** An Enedis "next access" farther away than this is treated as this (a bad value must not block forever). */
 const MAX_BLOCK_MS = HOUR_MS;
 const STATS_KEPT_DAYS = 31;
+/** Begins only matter within a spacing of now; a minute is plenty and keeps the table tiny. */
+const BEGINS_KEPT_MS = 60_000;
 
 export class BudgetLedger {
   constructor(private readonly sql: SqlStorage) {
@@ -81,6 +87,27 @@ export class BudgetLedger {
     sql.exec(`CREATE INDEX IF NOT EXISTS sync_demand_by_api ON sync_demand (api, last_ms)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS blocks (scope TEXT PRIMARY KEY, until_ms INTEGER NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS daily_calls (day TEXT NOT NULL, api TEXT NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (day, api))`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS begins (start_ms INTEGER NOT NULL)`);
+    sql.exec(`CREATE INDEX IF NOT EXISTS begins_by_start ON begins (start_ms)`);
+  }
+
+  /**
+   * A granted caller, at its slot, says it is about to call. Slots are planned; this is when calls really start.
+   * A caller whose isolate was busy wakes up late, possibly next to the following slot's caller: the two would
+   * reach Enedis together. So a call may start only one spacing after the previous call really started;
+   * otherwise the caller is told to wait the difference (no new slot: its grant already counts in the hour).
+   * Starts one spacing apart put at most `perSecond` in any window of 1 s + margin, and never a clump (a clump
+   * of calls is itself a burst of work that delays what follows). A late call pushes the next ones back by its
+   * delay, which is what costs pace on a busy machine (docs/benchmark.md).
+   */
+  begin(nowMs: number, limits: BudgetLimits): Begin {
+    const spacing = spacingMs(limits.perSecond);
+    this.sql.exec(`DELETE FROM begins WHERE start_ms <= ?`, nowMs - BEGINS_KEPT_MS);
+    const recent = this.starts(`SELECT start_ms FROM begins WHERE start_ms > ? ORDER BY start_ms`, nowMs - spacing);
+    const fit = earliestStart(recent, nowMs, 1, spacing);
+    if (fit > nowMs) return { ok: false, waitMs: fit - nowMs };
+    this.sql.exec(`INSERT INTO begins (start_ms) VALUES (?)`, nowMs);
+    return { ok: true };
   }
 
   /** Grants the earliest start respecting both windows and any block, or refuses when it is more than maxWaitMs away. */
@@ -160,6 +187,9 @@ export class BudgetLedger {
       },
     );
     if (!decision.ok) return { ok: false, reason: decision.reason, retryAfterSec: retryAfterSeconds(decision.waitMs) };
+    // A sync call starts at once, so it must also keep its distance from the calls that really started.
+    const started = this.begin(nowMs, limits);
+    if (!started.ok) return { ok: false, reason: "rate", retryAfterSec: retryAfterSeconds(started.waitMs) };
     this.record(api, nowMs, "sync", accountId);
     return { ok: true, startAtMs: nowMs };
   }

@@ -24,7 +24,7 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 beforeEach(async () => {
   // One global object per test file: start each test with an empty ledger.
   await runInDurableObject(budget(), (_i, state) => {
-    for (const table of ["grants", "blocks", "daily_calls", "sync_demand"]) state.storage.sql.exec(`DELETE FROM ${table}`);
+    for (const table of ["grants", "blocks", "daily_calls", "sync_demand", "begins"]) state.storage.sql.exec(`DELETE FROM ${table}`);
   });
 });
 
@@ -51,7 +51,10 @@ describe("EnedisBudget (global Durable Object)", () => {
     for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 60_000)).ok).toBe(true);
     // The sixth start is five spacings (1.05 s) away: beyond a 500 ms wait.
     const refused = await budget().reserve("address", 500);
-    expect(refused).toEqual({ ok: false, reason: "rate", retryAfterSec: 2 });
+    expect(refused).toMatchObject({ ok: false, reason: "rate" });
+    // the wait that would have been needed, rounded up: up to 1.06 s, less the time the five reservations took
+    expect(refused.ok ? 0 : refused.retryAfterSec).toBeGreaterThanOrEqual(1);
+    expect(refused.ok ? 0 : refused.retryAfterSec).toBeLessThanOrEqual(2);
     expect(await grantedStarts()).toHaveLength(5);
   });
 
@@ -67,6 +70,16 @@ describe("budget client", () => {
     const before = Date.now();
     for (let i = 0; i < 6; i++) await acquireEnedisPermit(env, "contract");
     expect(Date.now() - before).toBeGreaterThanOrEqual(5 * spacingMs(5) - 5);
+  });
+
+  it("lets concurrent callers really start one spacing apart (the begins the budget recorded)", async () => {
+    await Promise.all(Array.from({ length: 8 }, () => acquireEnedisPermit(env, "contract")));
+    const begins = await runInDurableObject(budget(), (_i, state) =>
+      state.storage.sql.exec<{ start_ms: number }>("SELECT start_ms FROM begins ORDER BY start_ms").toArray().map((r) => r.start_ms),
+    );
+    expect(begins).toHaveLength(8);
+    for (let i = 1; i < begins.length; i++) expect(begins[i] - begins[i - 1]).toBeGreaterThanOrEqual(spacingMs(5));
+    expect(maxInAnyWindow(begins, 1000)).toBeLessThanOrEqual(5);
   });
 
   it("answers 429 ENEDIS_BUSY with Retry-After while Enedis throttles us", async () => {

@@ -76,6 +76,24 @@ describe("BudgetLedger", () => {
     });
   });
 
+  it("lets a call begin only one spacing after the previous call really began", async () => {
+    await withLedger((ledger) => {
+      const spacing = spacingMs(5);
+      expect(ledger.begin(T0, limits)).toEqual({ ok: true });
+      // A late caller waking next to the one that just started waits the difference, then goes.
+      expect(ledger.begin(T0 + 100, limits)).toEqual({ ok: false, waitMs: spacing - 100 });
+      expect(ledger.begin(T0 + spacing, limits)).toEqual({ ok: true });
+      // Refused begins are not recorded: the next one is measured from T0 + spacing.
+      expect(ledger.begin(T0 + spacing + 1, limits)).toEqual({ ok: false, waitMs: spacing - 1 });
+      expect(ledger.begin(T0 + 5 * spacing, limits)).toEqual({ ok: true });
+      // A sync call starts at once, so it keeps the same distance from the calls that really started.
+      const small = { ...limits, syncShare: 1 };
+      expect(ledger.reserveSync("address", "acct-1", T0 + 5 * spacing + 10, small)).toEqual({ ok: false, reason: "rate", retryAfterSec: 1 });
+      expect(ledger.reserveSync("address", "acct-1", T0 + 6 * spacing, small)).toEqual({ ok: true, startAtMs: T0 + 6 * spacing });
+      expect(ledger.begin(T0 + 6 * spacing + 5, limits)).toEqual({ ok: false, waitMs: spacing - 5 });
+    });
+  });
+
   it("caps each API per rolling hour, independently of the other APIs", async () => {
     await withLedger((ledger) => {
       const small = { perSecond: 100, perHourPerApi: 3 };
