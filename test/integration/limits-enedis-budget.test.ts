@@ -49,7 +49,7 @@ describe("EnedisBudget (global Durable Object)", () => {
 
   it("refuses beyond maxWait with a Retry-After that covers the queue, and takes no slot", async () => {
     for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 60_000)).ok).toBe(true);
-    // The sixth start is five spacings (1.05 s) away: beyond a 500 ms wait.
+    // The sixth start is five spacings (1.06 s) away: beyond a 500 ms wait.
     const refused = await budget().reserve("address", 500);
     expect(refused).toMatchObject({ ok: false, reason: "rate" });
     // the wait that would have been needed, rounded up: up to 1.06 s, less the time the five reservations took

@@ -141,11 +141,11 @@ describe("BudgetLedger", () => {
   it("refuses a full per-second queue with the wait it would have needed", async () => {
     await withLedger((ledger) => {
       const tight = { perSecond: 2, perHourPerApi: 1000 };
-      const spacing = spacingMs(2); // 525 ms
+      const spacing = spacingMs(2); // 530 ms
       for (let i = 0; i < 3; i++) expect(ledger.reserve("consumption_daily", 1_200, T0, tight).ok).toBe(true);
-      // Slots at T0, T0+525, T0+1050: the next one is at T0+1575, beyond a 1.2 s wait.
+      // Slots at T0, T0+530, T0+1060: the next one is at T0+1590, beyond a 1.2 s wait.
       expect(ledger.reserve("consumption_daily", 1_200, T0, tight)).toEqual({ ok: false, reason: "rate", retryAfterSec: 2 });
-      // Refusals take no slot: the same call with a longer wait gets T0+1575.
+      // Refusals take no slot: the same call with a longer wait gets T0+1590.
       expect(ledger.reserve("consumption_daily", 5_000, T0, tight)).toMatchObject({ ok: true, startAtMs: T0 + 3 * spacing });
     });
   });
