@@ -92,24 +92,24 @@ function printCpu(cpu) {
   const base = cpu.rows.find((r) => r.key === "healthLive");
   log(`  idle CPU of those processes: ${fmt(cpu.idle.before.workerdMsPerSec, 1)} ms/s before, ${fmt(cpu.idle.after.workerdMsPerSec, 1)} ms/s after (workerd; subtracted); clock tick ${fmt(1000 / cpu.clockTicksPerSec, 0)} ms`);
   log("");
-  log(`  ${"request".padEnd(44)} ${"CPU ms/req".padStart(10)} ${"× /health/live".padStart(14)} ${"above live".padStart(10)}  Free plan (${FREE_PLAN_CPU_MS} ms)`);
-  for (const r of cpu.rows) {
-    const verdict = r.cpuMsPerRequest > FREE_PLAN_CPU_MS ? `OVER by ${fmt(-r.freePlanMarginMs, 1)} ms` : `within, margin ${fmt(r.freePlanMarginMs, 1)} ms (×${fmt(FREE_PLAN_CPU_MS / Math.max(r.cpuMsPerRequest, 0.01), 1)})`;
-    log(`  ${r.label.padEnd(44)} ${fmt(r.cpuMsPerRequest, 2).padStart(10)} ${fmt(r.ratioToHealthLive, 1).padStart(14)} ${fmt(r.aboveHealthLiveMs, 2).padStart(10)}  ${verdict}`);
-  }
+  log(`  ${"request".padEnd(44)} ${"CPU ms/req".padStart(10)} ${"× /health/live".padStart(14)} ${"above live".padStart(10)}  Free plan (${FREE_PLAN_CPU_MS} ms), judged on "above live"`);
+  for (const r of cpu.rows) log(`  ${r.label.padEnd(44)} ${fmt(r.cpuMsPerRequest, 2).padStart(10)} ${fmt(r.ratioToHealthLive, 1).padStart(14)} ${fmt(r.aboveHealthLiveMs, 2).padStart(10)}  ${freePlanVerdict(r)}`);
   log("");
-  log(`  Assumption for the Free-plan column: Cloudflare's CPUs are at least as fast as this machine's, so these figures are an upper`);
-  log(`  bound — they include what Cloudflare does not bill to the worker: miniflare's emulation of D1, KV and Durable Objects (there`);
-  log(`  network I/O, here CPU of the same workerd processes), workerd's HTTP handling (${fmt(base?.cpuMsPerRequest, 2)} ms for /health/live, which does`);
-  log(`  nothing), and for the MISS the simulated Enedis answering in the same process. "above live" removes the fixed HTTP part.`);
+  log(`  Assumption for the Free-plan column: Cloudflare's CPUs are at least as fast as this machine's, and what /health/live costs here`);
+  log(`  (${fmt(base?.cpuMsPerRequest, 2)} ms: workerd's HTTP handling and wrangler's proxying of a route that does nothing) is not the worker's CPU there.`);
+  log(`  "above live" is still an upper bound: it includes miniflare's emulation of D1, KV and Durable Objects (network I/O on Cloudflare,`);
+  log(`  CPU of the same workerd processes here) and, for the MISS, the simulated Enedis answering in the same process.`);
+}
+
+/** Over or within the Free plan's 10 ms, judged on the cost above the bare route (the assumption printed with the table). */
+function freePlanVerdict(r) {
+  const own = r.aboveHealthLiveMs ?? r.cpuMsPerRequest;
+  return own > FREE_PLAN_CPU_MS ? `over by ${fmt(own - FREE_PLAN_CPU_MS, 1)} ms` : `within, margin ${fmt(FREE_PLAN_CPU_MS - own, 1)} ms`;
 }
 
 function cpuMarkdown(cpu) {
-  const rows = ["| request | requests | workerd CPU ms / request | × `/health/live` | above `/health/live` | Free plan 10 ms |", "| --- | --- | --- | --- | --- | --- |"];
-  for (const r of cpu.rows) {
-    const verdict = r.cpuMsPerRequest > FREE_PLAN_CPU_MS ? `over by ${fmt(-r.freePlanMarginMs, 1)} ms` : `within (margin ${fmt(r.freePlanMarginMs, 1)} ms)`;
-    rows.push(`| ${r.label} | ${r.requests} | ${fmt(r.cpuMsPerRequest, 2)} | ${fmt(r.ratioToHealthLive, 1)} | ${fmt(r.aboveHealthLiveMs, 2)} | ${verdict} |`);
-  }
+  const rows = ["| request | requests | workerd CPU ms / request | × `/health/live` | above `/health/live` | Free plan 10 ms (on \"above\") |", "| --- | --- | --- | --- | --- | --- |"];
+  for (const r of cpu.rows) rows.push(`| ${r.label} | ${r.requests} | ${fmt(r.cpuMsPerRequest, 2)} | ${fmt(r.ratioToHealthLive, 1)} | ${fmt(r.aboveHealthLiveMs, 2)} | ${freePlanVerdict(r)} |`);
   return rows;
 }
 
@@ -271,7 +271,7 @@ async function main() {
       checks.cpuAnswersAsExpected = cpu.rows.every((r) => r.unexpectedAnswers === 0);
       checks.hit365AtMost2xHit30Cpu = c.hit365 / c.hit30 <= TARGETS.hit365OverHit30;
       checks.loadCurve30AtMost3xDaily30Cpu = c.loadCurve30 / c.hit30 <= TARGETS.loadCurve30OverDaily30;
-      checks.hit30WithinFreePlanCpu = c.hit30 <= FREE_PLAN_CPU_MS;
+      checks.hit30WithinFreePlanCpu = c.hit30 - c.healthLive <= FREE_PLAN_CPU_MS;
       summary.cpu = cpu;
       summary.cpuMarkdown = cpuMarkdown(cpu);
     }

@@ -61,6 +61,13 @@ export function cpuMeter(pgid) {
   return {
     processes: processes.map((p) => `${p.comm}(${p.pid})`),
     workerdProcesses: workerd.length,
-    read: () => ({ workerdMs: msOf(workerd), otherMs: msOf(other), atMs: performance.now() }),
+    // `workerd` lists the pids alive now: a different list means wrangler restarted workerd (a source file changed
+    // under `wrangler dev`), and a difference of two reads across that would be meaningless.
+    read: () => ({
+      workerdMs: msOf(workerd),
+      otherMs: msOf(other),
+      atMs: performance.now(),
+      workerd: processGroup(pgid).filter((p) => p.comm.startsWith("workerd")).map((p) => p.pid).sort().join(","),
+    }),
   };
 }
