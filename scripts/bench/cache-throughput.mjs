@@ -112,7 +112,7 @@ export async function measureThroughput({ loadUrl, routes, connections, roundSec
   const out = {};
   for (const [i, r] of routes.entries()) {
     const t = tallies[i].summary();
-    out[r.key] = { label: r.label, path: r.path, ...t, allHit: r.mirror ? t.requests > 0 && (t.cacheStatuses.HIT ?? 0) === t.requests : null };
+    out[r.key] = { label: r.label, path: r.path, ...t, allHit: r.mirror ? (t.cacheStatuses.HIT ?? 0) === t.requests : null };
   }
   return out;
 }
