@@ -2,7 +2,7 @@ import type { Env } from "../env";
 import type { BudgetScope } from "../enedis/types";
 import { AppError } from "../http/errors";
 import { ENEDIS_BUDGET_NAME, type BudgetStats } from "./enedis-budget";
-import { reserveOnTime } from "./on-time-start";
+import { reserveOnTime, syncPermitSoon } from "./on-time-start";
 import type { SyncRefusalReason } from "./sync-permit";
 import { sleep } from "./time";
 
@@ -57,7 +57,7 @@ const budget = (env: Env) => env.ENEDIS_BUDGET.get(env.ENEDIS_BUDGET.idFromName(
  */
 export async function acquireEnedisPermit(env: Env, api: BudgetScope, opts: PermitOptions = {}): Promise<void> {
   if (opts.priority === "sync") {
-    const granted = await budget(env).reserveSync(api, opts.accountId ?? UNNAMED_ACCOUNT);
+    const granted = await syncPermitSoon(() => budget(env).reserveSync(api, opts.accountId ?? UNNAMED_ACCOUNT), { sleep });
     if (!granted.ok) throw new SyncPermitDeferred(granted.retryAfterSec, granted.reason);
     return;
   }

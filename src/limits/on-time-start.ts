@@ -1,5 +1,6 @@
 import type { BudgetScope } from "../enedis/types";
-import type { Begin, Reservation } from "./budget-ledger";
+import type { Begin, Reservation, SyncReservation } from "./budget-ledger";
+import { SECOND_MS } from "./time";
 
 /**
  * Waits for an Enedis slot, then makes sure the call starts one spacing after the call before it really
@@ -40,5 +41,22 @@ export async function reserveOnTime(budget: SlotSource, api: BudgetScope, maxWai
     }
     heldMs += started.waitMs;
     await clock.sleep(started.waitMs);
+  }
+}
+
+/**
+ * Background sync's permit, "now or never", but a refusal for the per-second pace alone that clears within a
+ * second (the previous call began less than a spacing ago, or four of the last five slots are taken) is waited
+ * out here, up to SYNC_PACE_RETRIES times: a sync run's calls come back to back, and without this each one after
+ * the first would defer the whole run. The caller holds no slot while it waits, so interactive requests keep
+ * coming first. Any other refusal (share, pace, hour, Enedis block) is returned at once.
+ */
+export const SYNC_PACE_RETRIES = 5;
+
+export async function syncPermitSoon(ask: () => Promise<SyncReservation>, clock: Clock): Promise<SyncReservation> {
+  for (let attempt = 0; ; attempt++) {
+    const granted = await ask();
+    if (granted.ok || granted.reason !== "rate" || granted.waitMs > SECOND_MS + 100 || attempt >= SYNC_PACE_RETRIES) return granted;
+    await clock.sleep(granted.waitMs);
   }
 }

@@ -128,17 +128,20 @@ describe("sync permits (priority: sync)", () => {
     expect((await enedisBudgetStats(env)).perApi).toEqual({ mesure_synchrone_auto: 1 });
   });
 
-  it("never queues behind interactive requests: it is deferred with a retry time instead, and takes no slot", async () => {
+  it("never takes a slot ahead: a per-second refusal is waited out without holding anything, then it starts", async () => {
     for (let i = 0; i < 4; i++) await acquireEnedisPermit(env, "contract");
-    const err = await deferral(acquireEnedisPermit(env, "contract", { priority: "sync", accountId: "acct-a" }));
-    expect(err.reason).toBe("rate");
-    expect(err.retryAfterSec).toBeGreaterThanOrEqual(1);
-    expect(err.retryAfterSec).toBeLessThanOrEqual(2);
-    expect(await grantedStarts()).toHaveLength(4);
-    // The interactive request after it gets the next slot, at most one spacing away: sync took nothing.
-    const next = await budget().reserve("contract", 2_000);
-    expect(next).toMatchObject({ ok: true });
-    expect(next.ok && next.waitMs).toBeLessThanOrEqual(spacingMs(5));
+    const before = Date.now();
+    await expect(acquireEnedisPermit(env, "contract", { priority: "sync", accountId: "acct-a" })).resolves.toBeUndefined();
+    // it waited for the budget's spacing / per-second room instead of deferring the whole sync run
+    expect(Date.now() - before).toBeGreaterThanOrEqual(100);
+    const rows = await runInDurableObject(budget(), (_i, state) =>
+      state.storage.sql.exec<{ start_ms: number; priority: string }>("SELECT start_ms, priority FROM grants ORDER BY start_ms").toArray(),
+    );
+    expect(rows.map((r) => r.priority)).toEqual(["interactive", "interactive", "interactive", "interactive", "sync"]);
+    const begins = await runInDurableObject(budget(), (_i, state) =>
+      state.storage.sql.exec<{ start_ms: number }>("SELECT start_ms FROM begins ORDER BY start_ms").toArray().map((r) => r.start_ms),
+    );
+    for (let i = 1; i < begins.length; i++) expect(begins[i] - begins[i - 1]).toBeGreaterThanOrEqual(spacingMs(5));
   });
 
   it("stops at SYNC_BUDGET_SHARE of the hour, while interactive requests still get the rest", async () => {

@@ -88,7 +88,7 @@ describe("BudgetLedger", () => {
       expect(ledger.begin(T0 + 5 * spacing, limits)).toEqual({ ok: true });
       // A sync call starts at once, so it keeps the same distance from the calls that really started.
       const small = { ...limits, syncShare: 1 };
-      expect(ledger.reserveSync("address", "acct-1", T0 + 5 * spacing + 10, small)).toEqual({ ok: false, reason: "rate", retryAfterSec: 1 });
+      expect(ledger.reserveSync("address", "acct-1", T0 + 5 * spacing + 10, small)).toEqual({ ok: false, reason: "rate", retryAfterSec: 1, waitMs: spacing - 10 });
       expect(ledger.reserveSync("address", "acct-1", T0 + 6 * spacing, small)).toEqual({ ok: true, startAtMs: T0 + 6 * spacing });
       expect(ledger.begin(T0 + 6 * spacing + 5, limits)).toEqual({ ok: false, waitMs: spacing - 5 });
     });
@@ -189,9 +189,9 @@ describe("BudgetLedger", () => {
       const spacing = spacingMs(5);
       for (let i = 0; i < 4; i++) expect(ledger.reserve("contract", 0, T0 + i * spacing, small).ok).toBe(true);
       const afterFour = T0 + 3 * spacing + 10;
-      expect(ledger.reserveSync("contract", "acct-1", afterFour, small)).toEqual({ ok: false, reason: "hourly", retryAfterSec: 3600 });
+      expect(ledger.reserveSync("contract", "acct-1", afterFour, small)).toMatchObject({ ok: false, reason: "hourly", retryAfterSec: 3600 });
       // Another API: four starts are already in this window, so sync would take interactive's last slot.
-      expect(ledger.reserveSync("address", "acct-1", T0 + 4 * spacing, small)).toEqual({ ok: false, reason: "rate", retryAfterSec: 1 });
+      expect(ledger.reserveSync("address", "acct-1", T0 + 4 * spacing, small)).toMatchObject({ ok: false, reason: "rate", retryAfterSec: 1 });
       // Nor may it start closer than one spacing to another start.
       expect(ledger.reserveSync("address", "acct-1", afterFour, small)).toMatchObject({ ok: false, reason: "rate" });
       const later = T0 + rateWindowMs(5);
