@@ -46,7 +46,8 @@ function tail(file, lines = 40) {
  * Applies the D1 migrations into a fresh state directory, starts `wrangler dev` on 127.0.0.1:port and waits for GET /health → 200.
  * @param {{ port?: number, persistTo?: string, vars?: Record<string, string>, logFile?: string }} [options]
  *   vars become `--var KEY:VALUE` (they override wrangler.toml [vars] and .dev.vars; never pass real secrets: wrangler prints vars).
- * @returns {Promise<{ url: string, persistTo: string, logFile: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, persistTo: string, logFile: string, pgid: number, stop: () => Promise<void> }>}
+ *   pgid: wrangler's process group (wrangler and its workerd processes), for the benchmark's CPU readings.
  */
 export async function startWranglerDev({ port = 8000, persistTo, vars = {}, logFile } = {}) {
   if (await portIsTaken(port)) throw new Error(`port ${port} is already in use on 127.0.0.1: stop whatever listens there (npm start?) and retry.`);
@@ -98,7 +99,7 @@ export async function startWranglerDev({ port = 8000, persistTo, vars = {}, logF
     if (exited) break;
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return { url, persistTo: stateDir, logFile: log, stop };
+      if (res.status === 200) return { url, persistTo: stateDir, logFile: log, pgid, stop };
     } catch {
       /* not listening yet */
     }

@@ -2,7 +2,7 @@
 // web login (session cookie) → POST /consent → the simulator's consent page → accept for a household → /oauth/callback.
 import { HttpSession, expectStatus } from "./http-session.mjs";
 
-const PASSWORD = "benchmark horse battery staple";
+export const PASSWORD = "benchmark horse battery staple";
 
 /**
  * @param {string} baseUrl

@@ -1,6 +1,6 @@
-// Part 1: throughput of a cache-hit mirror read against GET /health, same worker, same `wrangler dev`,
-// loaded by autocannon from this (separate) Node process. Then a one-connection latency ladder that
-// shows where a cache hit's time goes (authentication, ownership lookup, cache read per day).
+// Part 1: throughput of cache-hit mirror reads against the bare route GET /health/live, same worker, same
+// `wrangler dev`, loaded by autocannon from this (separate) Node process. Then a one-connection latency ladder
+// that shows where a cache hit's time goes (authentication, ownership lookup, cache read per day).
 import autocannon from "autocannon";
 import { addDays, todayInParis } from "./dates.mjs";
 
@@ -80,40 +80,41 @@ async function getOk(url, headers) {
   return { cacheStatus: res.headers.get("X-Cache-Status"), body };
 }
 
-const mirrorPathFor = (usagePointId, range) => `/api/enedis/consumption/daily/${usagePointId}?start=${range.start}&end=${range.end}`;
+export const mirrorPathFor = (usagePointId, range, kind = "daily") => `/api/enedis/consumption/${kind}/${usagePointId}?start=${range.start}&end=${range.end}`;
 
 /**
- * @param {{ baseUrl: string, loadUrl: string, clientSecret: string, usagePointId: string, range: { start: string, end: string },
- *           connections: number, roundSec: number, rounds: number, warmupSec: number, log: (line: string) => void }} opts
- *   loadUrl: the same server addressed by IP (autocannon connects to one address; "localhost" may mean ::1).
- *   The two routes are measured in alternating rounds, so a change in background load hits both alike.
+ * Fills the cache for a mirror path and checks the next answer is a HIT.
+ * @returns {Promise<{ readings: number, first: string | null }>}
  */
-export async function measureCacheThroughput(opts) {
-  const { baseUrl, loadUrl, clientSecret, usagePointId, range, connections, roundSec, rounds, warmupSec, log } = opts;
-  const mirrorPath = mirrorPathFor(usagePointId, range);
-  const auth = { Authorization: `Bearer ${clientSecret}` };
+export async function warmMirror(baseUrl, path, headers) {
+  const first = await getOk(new URL(path, baseUrl), headers);
+  const second = await getOk(new URL(path, baseUrl), headers);
+  if (second.cacheStatus !== "HIT") throw new Error(`the cache did not answer HIT after warm-up of ${path.split("?")[0]} (X-Cache-Status: ${second.cacheStatus})`);
+  return { readings: JSON.parse(second.body).data.meter_reading.interval_reading.length, first: first.cacheStatus };
+}
 
-  const first = await getOk(new URL(mirrorPath, baseUrl), auth);
-  const days = JSON.parse(first.body).data.meter_reading.interval_reading.length;
-  const second = await getOk(new URL(mirrorPath, baseUrl), auth);
-  log(`  warm-up: first request ${first.cacheStatus} (${days} daily readings), second request ${second.cacheStatus}`);
-  if (second.cacheStatus !== "HIT") throw new Error(`the cache did not answer HIT after warm-up (X-Cache-Status: ${second.cacheStatus})`);
-
-  // Short unmeasured runs first, so neither route pays for JIT or first-connection costs in its figures.
+/**
+ * Throughput of several routes of the same worker under `connections` connections, in alternating rounds
+ * (route A, B, C, A, B, C…) so a change in background load hits them all alike.
+ * @param {{ loadUrl: string, routes: Array<{ key: string, label: string, path: string, headers?: Record<string, string>, mirror?: boolean }>,
+ *           connections: number, roundSec: number, rounds: number, warmupSec: number, log: (line: string) => void }} opts
+ *   loadUrl: the server addressed by IP (autocannon connects to one address; "localhost" may mean ::1).
+ * @returns {Promise<Record<string, ReturnType<Tally["summary"]> & { label: string, path: string, allHit: boolean | null }>>}
+ */
+export async function measureThroughput({ loadUrl, routes, connections, roundSec, rounds, warmupSec, log }) {
+  // Short unmeasured runs first, so no route pays for JIT or first-connection costs in its figures.
   log(`  ${warmupSec} s unmeasured warm-up per route, then ${rounds} alternating rounds of ${roundSec} s per route, ${connections} connections`);
-  await load(loadUrl, "/health", { connections, durationSec: warmupSec });
-  await load(loadUrl, mirrorPath, { headers: auth, connections, durationSec: warmupSec });
-
-  const health = new Tally();
-  const mirror = new Tally();
+  for (const r of routes) await load(loadUrl, r.path, { headers: r.headers, connections, durationSec: warmupSec });
+  const tallies = routes.map(() => new Tally());
   for (let round = 0; round < rounds; round++) {
-    await load(loadUrl, "/health", { connections, durationSec: roundSec, tally: health });
-    await load(loadUrl, mirrorPath, { headers: auth, connections, durationSec: roundSec, tally: mirror });
+    for (const [i, r] of routes.entries()) await load(loadUrl, r.path, { headers: r.headers, connections, durationSec: roundSec, tally: tallies[i] });
   }
-  const h = health.summary();
-  const m = mirror.summary();
-  const allHit = m.requests > 0 && (m.cacheStatuses.HIT ?? 0) === m.requests;
-  return { mirrorPath: mirrorPath.replace(usagePointId, "{pdl}"), daysPerAnswer: days, health: h, mirror: m, ratio: m.reqPerSec / h.reqPerSec, allHit };
+  const out = {};
+  for (const [i, r] of routes.entries()) {
+    const t = tallies[i].summary();
+    out[r.key] = { label: r.label, path: r.path, ...t, allHit: r.mirror ? (t.cacheStatuses.HIT ?? 0) === t.requests : null };
+  }
+  return out;
 }
 
 /**
@@ -125,7 +126,7 @@ export async function latencyLadder({ baseUrl, loadUrl, clientSecret, usagePoint
   const today = todayInParis();
   const day = (n) => addDays(today, -n);
   const steps = [
-    { step: "GET /health (no auth, no storage)", path: "/health", headers: {} },
+    { step: "GET /health/live (no auth, no storage)", path: "/health/live", headers: {} },
     { step: "GET /api/accounts/me (API-key authentication)", path: "/api/accounts/me", headers: auth },
     { step: "GET /api/pdl/{id} (+ PDL ownership lookup)", path: `/api/pdl/${usagePointId}`, headers: auth },
     { step: "mirror HIT, 1 day", path: mirrorPathFor(usagePointId, { start: day(11), end: day(10) }), headers: auth, mirror: true },

@@ -3,6 +3,7 @@ import type { BudgetScope } from "../enedis/types";
 import { AppError } from "../http/errors";
 import { emitEvent } from "../observability/events";
 import { ENEDIS_BUDGET_NAME, type BudgetStats } from "./enedis-budget";
+import { reserveOnTime, syncPermitSoon } from "./on-time-start";
 import type { SyncRefusalReason } from "./sync-permit";
 import { sleep } from "./time";
 
@@ -58,7 +59,7 @@ const budget = (env: Env) => env.ENEDIS_BUDGET.get(env.ENEDIS_BUDGET.idFromName(
 export async function acquireEnedisPermit(env: Env, api: BudgetScope, opts: PermitOptions = {}): Promise<void> {
   // Counted for the admin page (calls per API per hour, refusals): a D1 upsert per Enedis call, none on a cache hit.
   if (opts.priority === "sync") {
-    const granted = await budget(env).reserveSync(api, opts.accountId ?? UNNAMED_ACCOUNT);
+    const granted = await syncPermitSoon(() => budget(env).reserveSync(api, opts.accountId ?? UNNAMED_ACCOUNT), { sleep });
     if (!granted.ok) {
       await emitEvent(env, "budget_refused", { api, priority: "sync", reason: granted.reason, retry_after_s: granted.retryAfterSec });
       throw new SyncPermitDeferred(granted.retryAfterSec, granted.reason);
@@ -66,10 +67,10 @@ export async function acquireEnedisPermit(env: Env, api: BudgetScope, opts: Perm
     await emitEvent(env, "enedis_call", { api });
     return;
   }
-  const reservation = await budget(env).reserve(api, opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+  // Waits for the slot, then for the previous call to be a spacing old: a late caller must not crowd the next one (on-time-start.ts).
+  const reservation = await reserveOnTime(budget(env), api, opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS, { sleep });
   if (reservation.ok) {
     await emitEvent(env, "enedis_call", { api });
-    await sleep(reservation.waitMs);
     return;
   }
   const retryAfter = reservation.retryAfterSec;

@@ -16,6 +16,7 @@ import { DAY_MS, HOUR_MS, SECOND_MS, retryAfterSeconds, utcDay } from "./time";
  *                                    the last time each account asked for a sync permit per API (fair share), 1 h
  *   blocks(scope, until_ms)          Enedis 429 "next access" times; scope is an BudgetScope or "*" for all APIs
  *   daily_calls(day, api, calls)     granted calls per UTC day and API, for the admin statistics (kept 31 days)
+ *   begins(start_ms)                 when each granted call actually started (its caller's `begin`), one minute
  */
 
 export interface BudgetLimits {
@@ -29,8 +30,14 @@ export type Reservation =
   | { ok: true; waitMs: number; startAtMs: number }
   | { ok: false; retryAfterSec: number; reason: "rate" | "hourly" | "enedis_throttled" };
 
-/** A sync reservation starts now or not at all; a refusal says which rule binds and when to look again. */
-export type SyncReservation = { ok: true; startAtMs: number } | { ok: false; retryAfterSec: number; reason: SyncRefusalReason };
+/** A caller at its slot: go now, or wait `waitMs` because the previous call actually started less than a spacing ago. */
+export type Begin = { ok: true } | { ok: false; waitMs: number };
+
+/**
+ * A sync reservation starts now or not at all; a refusal says which rule binds and when to look again
+ * (`waitMs`, exact; `retryAfterSec`, the same rounded up to whole seconds).
+ */
+export type SyncReservation = { ok: true; startAtMs: number } | { ok: false; retryAfterSec: number; reason: SyncRefusalReason; waitMs: number };
 
 export const DEFAULT_SYNC_SHARE = 0.5;
 
@@ -40,17 +47,34 @@ export interface BudgetStats {
 }
 
 /**
- * Callers start their call when their wait ends, after an RPC answer whose latency varies between isolates,
- * and the call then travels to Enedis. Spacing per-second windows by a bit more than a second keeps that
- * jitter from packing one more call than allowed into Enedis's own one-second window. 100 ms of margin was
- * not enough on a busy 2-core machine (the benchmark saw a 6th call land within Enedis's second); 200 ms
- * was (see docs/benchmark.md). It costs throughput: 5 calls per 1.2 s.
+ * Starts are spread evenly, one every `spacingMs(perSecond)`, rather than allowed in bursts of `perSecond`: Enedis
+ * counts calls in any sliding second, and a call reaches it a variable time after it starts (the RPC answer, the
+ * trip to Enedis). With starts `s` apart, perSecond + 1 consecutive arrivals span perSecond × s minus the spread
+ * of those delays, so perSecond × s = 1 s + JITTER_MARGIN_MS keeps every real second at `perSecond` calls while
+ * the delays spread by less than the margin. The margin is measured, not guessed: `npm run bench` part 3 reports
+ * the tightest span of perSecond + 1 arrivals at the simulator; with callers checked at their slot (begin), six
+ * consecutive arrivals never spanned less than 1 024 ms of the planned 1 060 over four runs on the saturated
+ * 2-core machine (at most 36 ms of the margin used, docs/benchmark.md). 5/s becomes one call every 212 ms
+ * (4.72/s planned) instead of 5 per 1.2 s window (4.2/s).
  */
-export const RATE_WINDOW_MS = SECOND_MS + 200;
+export const JITTER_MARGIN_MS = 60;
+
+/** Minimum gap between two consecutive starts (all APIs, all priorities), whole milliseconds. */
+export function spacingMs(perSecond: number): number {
+  return Math.ceil((SECOND_MS + JITTER_MARGIN_MS) / perSecond);
+}
+
+/** The window in which at most `perSecond` starts fit at that spacing: what sync's "leave one slot" rule counts in. */
+export function rateWindowMs(perSecond: number): number {
+  return perSecond * spacingMs(perSecond);
+}
+
 const ALL_APIS = "*";
 /** An Enedis "next access" farther away than this is treated as this (a bad value must not block forever). */
 const MAX_BLOCK_MS = HOUR_MS;
 const STATS_KEPT_DAYS = 31;
+/** Begins only matter within a spacing of now; a minute is plenty and keeps the table tiny. */
+const BEGINS_KEPT_MS = 60_000;
 
 export class BudgetLedger {
   constructor(private readonly sql: SqlStorage) {
@@ -67,20 +91,44 @@ export class BudgetLedger {
     sql.exec(`CREATE INDEX IF NOT EXISTS sync_demand_by_api ON sync_demand (api, last_ms)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS blocks (scope TEXT PRIMARY KEY, until_ms INTEGER NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS daily_calls (day TEXT NOT NULL, api TEXT NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (day, api))`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS begins (start_ms INTEGER NOT NULL)`);
+    sql.exec(`CREATE INDEX IF NOT EXISTS begins_by_start ON begins (start_ms)`);
+  }
+
+  /**
+   * A granted caller, at its slot, says it is about to call. Slots are planned; this is when calls really start.
+   * A caller whose isolate was busy wakes up late, possibly next to the following slot's caller: the two would
+   * reach Enedis together. So a call may start only one spacing after the previous call really started;
+   * otherwise the caller is told to wait the difference (no new slot: its grant already counts in the hour).
+   * Starts one spacing apart put at most `perSecond` in any window of 1 s + margin, and never a clump (a clump
+   * of calls is itself a burst of work that delays what follows). A late call pushes the next ones back by its
+   * delay, which is what costs pace on a busy machine (docs/benchmark.md).
+   */
+  begin(nowMs: number, limits: BudgetLimits): Begin {
+    const spacing = spacingMs(limits.perSecond);
+    this.sql.exec(`DELETE FROM begins WHERE start_ms <= ?`, nowMs - BEGINS_KEPT_MS);
+    const recent = this.starts(`SELECT start_ms FROM begins WHERE start_ms > ? ORDER BY start_ms`, nowMs - spacing);
+    const fit = earliestStart(recent, nowMs, 1, spacing);
+    if (fit > nowMs) return { ok: false, waitMs: fit - nowMs };
+    this.sql.exec(`INSERT INTO begins (start_ms) VALUES (?)`, nowMs);
+    return { ok: true };
   }
 
   /** Grants the earliest start respecting both windows and any block, or refuses when it is more than maxWaitMs away. */
   reserve(api: BudgetScope, maxWaitMs: number, nowMs: number, limits: BudgetLimits): Reservation {
     this.prune(nowMs);
     const blockedUntil = Math.max(nowMs, this.blockedUntil(api));
-    const allRecent = this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, blockedUntil - RATE_WINDOW_MS);
+    const spacing = spacingMs(limits.perSecond);
+    const allRecent = this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, blockedUntil - spacing);
     const apiHour = this.starts(`SELECT start_ms FROM grants WHERE api = ? AND start_ms > ? ORDER BY start_ms`, api, nowMs - HOUR_MS);
 
     // Each search returns the earliest fit at or after its input, so alternating them climbs to the earliest
     // time that fits both; every step moves to a strictly later candidate, so it ends.
     let startAt = blockedUntil;
     for (;;) {
-      const rateFit = earliestStart(allRecent, startAt, limits.perSecond, RATE_WINDOW_MS);
+      // At most one start in any `spacing` window: consecutive starts at least `spacing` apart (gaps left
+      // between promised future starts are used when they are wide enough).
+      const rateFit = earliestStart(allRecent, startAt, 1, spacing);
       const bothFit = earliestStart(apiHour, rateFit, limits.perHourPerApi, HOUR_MS);
       if (bothFit === rateFit) {
         startAt = rateFit;
@@ -127,7 +175,7 @@ export class BudgetLedger {
     const decision = decideSyncPermit(
       {
         blockedUntil: this.blockedUntil(api),
-        allRecent: this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, nowMs - RATE_WINDOW_MS),
+        allRecent: this.starts(`SELECT start_ms FROM grants WHERE start_ms > ? ORDER BY start_ms`, nowMs - rateWindowMs(limits.perSecond)),
         apiHour: this.starts(`SELECT start_ms FROM grants WHERE api = ? AND start_ms > ? ORDER BY start_ms`, api, hourAgo),
         syncHour: this.starts(`SELECT start_ms FROM grants WHERE api = ? AND priority = 'sync' AND start_ms > ? ORDER BY start_ms`, api, hourAgo),
         accountHour,
@@ -138,10 +186,14 @@ export class BudgetLedger {
         perSecond: limits.perSecond,
         perHourPerApi: limits.perHourPerApi,
         syncShare: limits.syncShare ?? DEFAULT_SYNC_SHARE,
-        rateWindowMs: RATE_WINDOW_MS,
+        spacingMs: spacingMs(limits.perSecond),
+        rateWindowMs: rateWindowMs(limits.perSecond),
       },
     );
-    if (!decision.ok) return { ok: false, reason: decision.reason, retryAfterSec: retryAfterSeconds(decision.waitMs) };
+    if (!decision.ok) return { ok: false, reason: decision.reason, retryAfterSec: retryAfterSeconds(decision.waitMs), waitMs: decision.waitMs };
+    // A sync call starts at once, so it must also keep its distance from the calls that really started.
+    const started = this.begin(nowMs, limits);
+    if (!started.ok) return { ok: false, reason: "rate", retryAfterSec: retryAfterSeconds(started.waitMs), waitMs: started.waitMs };
     this.record(api, nowMs, "sync", accountId);
     return { ok: true, startAtMs: nowMs };
   }

@@ -2,9 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { getConfig } from "../config";
 import type { Env } from "../env";
 import type { BudgetScope } from "../enedis/types";
-import { BudgetLedger, type BudgetLimits, type BudgetStats, type Reservation, type SyncReservation } from "./budget-ledger";
+import { BudgetLedger, type Begin, type BudgetLimits, type BudgetStats, type Reservation, type SyncReservation } from "./budget-ledger";
 
-export type { BudgetStats, Reservation, SyncReservation } from "./budget-ledger";
+export type { Begin, BudgetStats, Reservation, SyncReservation } from "./budget-ledger";
 
 /** The one instance every isolate talks to: Enedis's budget is global to the application, not per user. */
 export const ENEDIS_BUDGET_NAME = "global";
@@ -25,6 +25,11 @@ export class EnedisBudget extends DurableObject<Env> {
 
   reserve(api: BudgetScope, maxWaitMs: number): Reservation {
     return this.ledger.reserve(api, Math.max(0, maxWaitMs), Date.now(), this.limits());
+  }
+
+  /** Called by a granted caller at its slot, right before it calls Enedis: go now, or wait a little more. */
+  begin(): Begin {
+    return this.ledger.begin(Date.now(), this.limits());
   }
 
   /** Background sync's permit: now or never (a refusal says when to look again); interactive requests come first. */

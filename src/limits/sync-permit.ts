@@ -7,7 +7,8 @@ import { HOUR_MS } from "./time";
  * Interactive requests come first: sync only takes what is free right now and leaves room behind it.
  * A sync call is granted at `nowMs` only when ALL of these hold (numbers for the defaults 5/s, 1000/h, share 0.5):
  *  1. no Enedis block is in force for the API;
- *  2. it starts now (sync never queues) and, counting it, every per-second window holds at most
+ *  2. it starts now (sync never queues), at least the budget's spacing after and before every other start
+ *     (one every 212 ms), and, counting it, every window of `perSecond` spacings (1.06 s) holds at most
  *     `perSecond - 1` starts (4), so an interactive request arriving in that second still finds a slot;
  *  3. the API's rolling hour, counting it, holds at most `perHourPerApi` starts (1000) — sync only uses what
  *     interactive requests left;
@@ -35,7 +36,9 @@ export interface SyncLimits {
   perHourPerApi: number;
   /** 0..1: SYNC_BUDGET_SHARE. */
   syncShare: number;
-  /** Per-second windows' length (the ledger's RATE_WINDOW_MS). */
+  /** Minimum gap between two starts (the ledger's spacingMs(perSecond)). */
+  spacingMs: number;
+  /** The window holding at most `perSecond` starts at that spacing (the ledger's rateWindowMs(perSecond)). */
   rateWindowMs: number;
 }
 
@@ -89,6 +92,7 @@ export function decideSyncPermit(view: SyncView, nowMs: number, limits: SyncLimi
     // SYNC_BUDGET_SHARE=0 (or a limit so small its share rounds to nothing): sync is off; look again in an hour.
     waits.push({ reason: "sync_share", waitMs: HOUR_MS });
   } else {
+    need("rate", view.allRecent, 1, limits.spacingMs);
     need("rate", view.allRecent, syncRateLimit(limits.perSecond), limits.rateWindowMs);
     need("hourly", view.apiHour, limits.perHourPerApi, HOUR_MS);
     need("sync_share", view.syncHour, budget, HOUR_MS);

@@ -69,6 +69,9 @@ export interface SimulatorStats {
   by_path: Record<string, number>;
 }
 
+/** How many arrival times `stats()` keeps (the benchmark's bursts are well below it). */
+export const ARRIVALS_KEPT = 2000;
+
 interface HourlyCounters {
   hourIndex: number;
   counts: Record<string, number>;
@@ -79,6 +82,12 @@ const freshStats = (nowMs: number): SimulatorStats => ({ since: new Date(nowMs).
 export class SimulatorThrottle extends DurableObject<Env> {
   /** Admission times of the last second; memory is enough (losing it on eviction loses at most a second). */
   private recent: number[] = [];
+  /**
+   * Arrival time (this object's clock, ms) of every call since the last reset, the last ARRIVALS_KEPT of them:
+   * lets the benchmark compute the strict "most calls in any 1 s" and the pacing of the gateway's budget.
+   * Memory only, like `recent`: an eviction empties it, which `arrivals_ms.length < total` reveals.
+   */
+  private arrivals: number[] = [];
 
   private get kv() {
     return this.ctx.storage.kv;
@@ -90,6 +99,8 @@ export class SimulatorThrottle extends DurableObject<Env> {
     const stats = this.kv.get<SimulatorStats>("stats") ?? freshStats(now);
     stats.total++;
     stats.by_path[call.path] = (stats.by_path[call.path] ?? 0) + 1;
+    this.arrivals.push(now);
+    if (this.arrivals.length > ARRIVALS_KEPT) this.arrivals.splice(0, this.arrivals.length - ARRIVALS_KEPT);
 
     const admission = this.decide(call, now);
     if (admission.outcome === "throttled") stats.throttled++;
@@ -193,15 +204,16 @@ export class SimulatorThrottle extends DurableObject<Env> {
     return faults.reduce((n, f) => n + f.remaining, 0);
   }
 
-  stats(): SimulatorStats & { pending_faults: number } {
+  stats(): SimulatorStats & { pending_faults: number; arrivals_ms: number[] } {
     const stats = this.kv.get<SimulatorStats>("stats") ?? freshStats(Date.now());
     const pending = (this.kv.get<Fault[]>("faults") ?? []).reduce((n, f) => n + f.remaining, 0);
-    return { ...stats, pending_faults: pending };
+    return { ...stats, pending_faults: pending, arrivals_ms: [...this.arrivals] };
   }
 
   /** Clears counters (burst window, hourly caps, statistics), queued faults and the levers (back to defaults); revocations stay. */
   reset(): void {
     this.recent = [];
+    this.arrivals = [];
     this.kv.delete("hourly");
     this.kv.delete("faults");
     this.kv.delete("technical");

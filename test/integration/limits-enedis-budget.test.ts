@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../src/http/errors";
 import { SyncPermitDeferred, acquireEnedisPermit, enedisBudgetStats, reportEnedisThrottle } from "../../src/limits/budget-client";
+import { spacingMs } from "../../src/limits/budget-ledger";
 import { ENEDIS_BUDGET_NAME } from "../../src/limits/enedis-budget";
 import { maxInAnyWindow } from "../../src/limits/slots";
 
@@ -23,7 +24,7 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 beforeEach(async () => {
   // One global object per test file: start each test with an empty ledger.
   await runInDurableObject(budget(), (_i, state) => {
-    for (const table of ["grants", "blocks", "daily_calls", "sync_demand"]) state.storage.sql.exec(`DELETE FROM ${table}`);
+    for (const table of ["grants", "blocks", "daily_calls", "sync_demand", "begins"]) state.storage.sql.exec(`DELETE FROM ${table}`);
   });
 });
 
@@ -35,8 +36,11 @@ describe("EnedisBudget (global Durable Object)", () => {
       if (!r.ok) throw new Error(`refused: ${r.reason}`);
       return r.startAtMs;
     });
-    expect(new Set(starts).size).toBeGreaterThan(5); // they really were spread out
+    expect(new Set(starts).size).toBe(30); // they really were spread out
     expect(maxInAnyWindow(starts, 1000)).toBeLessThanOrEqual(5);
+    // evenly: consecutive starts exactly one spacing apart, whatever order the reservations arrived in
+    const sorted = [...starts].sort((a, b) => a - b);
+    expect(sorted.slice(1).map((s, i) => s - sorted[i])).toEqual(Array(29).fill(spacingMs(5)));
     expect((await grantedStarts()).sort()).toEqual([...starts].sort());
     const stats = await enedisBudgetStats(env);
     expect(stats.today.enedisCalls).toBe(30);
@@ -44,25 +48,38 @@ describe("EnedisBudget (global Durable Object)", () => {
   });
 
   it("refuses beyond maxWait with a Retry-After that covers the queue, and takes no slot", async () => {
-    for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 0)).ok).toBe(true);
+    for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 60_000)).ok).toBe(true);
+    // The sixth start is five spacings (1.06 s) away: beyond a 500 ms wait.
     const refused = await budget().reserve("address", 500);
-    expect(refused).toEqual({ ok: false, reason: "rate", retryAfterSec: 2 });
+    expect(refused).toMatchObject({ ok: false, reason: "rate" });
+    // the wait that would have been needed, rounded up: up to 1.06 s, less the time the five reservations took
+    expect(refused.ok ? 0 : refused.retryAfterSec).toBeGreaterThanOrEqual(1);
+    expect(refused.ok ? 0 : refused.retryAfterSec).toBeLessThanOrEqual(2);
     expect(await grantedStarts()).toHaveLength(5);
   });
 
   it("keeps its slots across a restart of the object", async () => {
-    for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 0)).ok).toBe(true);
+    for (let i = 0; i < 5; i++) expect((await budget().reserve("address", 60_000)).ok).toBe(true);
     await abortAllDurableObjects();
     expect(await budget().reserve("identity", 0)).toMatchObject({ ok: false, reason: "rate" });
   });
 });
 
 describe("budget client", () => {
-  it("waits for its slot when the second is full", async () => {
-    for (let i = 0; i < 5; i++) await acquireEnedisPermit(env, "contract");
+  it("waits for its slot: six calls take at least five spacings", async () => {
     const before = Date.now();
-    await acquireEnedisPermit(env, "contract");
-    expect(Date.now() - before).toBeGreaterThanOrEqual(900);
+    for (let i = 0; i < 6; i++) await acquireEnedisPermit(env, "contract");
+    expect(Date.now() - before).toBeGreaterThanOrEqual(5 * spacingMs(5) - 5);
+  });
+
+  it("lets concurrent callers really start one spacing apart (the begins the budget recorded)", async () => {
+    await Promise.all(Array.from({ length: 8 }, () => acquireEnedisPermit(env, "contract")));
+    const begins = await runInDurableObject(budget(), (_i, state) =>
+      state.storage.sql.exec<{ start_ms: number }>("SELECT start_ms FROM begins ORDER BY start_ms").toArray().map((r) => r.start_ms),
+    );
+    expect(begins).toHaveLength(8);
+    for (let i = 1; i < begins.length; i++) expect(begins[i] - begins[i - 1]).toBeGreaterThanOrEqual(spacingMs(5));
+    expect(maxInAnyWindow(begins, 1000)).toBeLessThanOrEqual(5);
   });
 
   it("answers 429 ENEDIS_BUSY with Retry-After while Enedis throttles us", async () => {
@@ -111,15 +128,20 @@ describe("sync permits (priority: sync)", () => {
     expect((await enedisBudgetStats(env)).perApi).toEqual({ mesure_synchrone_auto: 1 });
   });
 
-  it("never queues behind interactive requests: it is deferred with a retry time instead, and takes no slot", async () => {
+  it("never takes a slot ahead: a per-second refusal is waited out without holding anything, then it starts", async () => {
     for (let i = 0; i < 4; i++) await acquireEnedisPermit(env, "contract");
-    const err = await deferral(acquireEnedisPermit(env, "contract", { priority: "sync", accountId: "acct-a" }));
-    expect(err.reason).toBe("rate");
-    expect(err.retryAfterSec).toBeGreaterThanOrEqual(1);
-    expect(err.retryAfterSec).toBeLessThanOrEqual(2);
-    expect(await grantedStarts()).toHaveLength(4);
-    // The interactive request after it still starts at once: the fifth slot of the second was left to it.
-    expect(await budget().reserve("contract", 0)).toMatchObject({ ok: true, waitMs: 0 });
+    const before = Date.now();
+    await expect(acquireEnedisPermit(env, "contract", { priority: "sync", accountId: "acct-a" })).resolves.toBeUndefined();
+    // it waited for the budget's spacing / per-second room instead of deferring the whole sync run
+    expect(Date.now() - before).toBeGreaterThanOrEqual(100);
+    const rows = await runInDurableObject(budget(), (_i, state) =>
+      state.storage.sql.exec<{ start_ms: number; priority: string }>("SELECT start_ms, priority FROM grants ORDER BY start_ms").toArray(),
+    );
+    expect(rows.map((r) => r.priority)).toEqual(["interactive", "interactive", "interactive", "interactive", "sync"]);
+    const begins = await runInDurableObject(budget(), (_i, state) =>
+      state.storage.sql.exec<{ start_ms: number }>("SELECT start_ms FROM begins ORDER BY start_ms").toArray().map((r) => r.start_ms),
+    );
+    for (let i = 1; i < begins.length; i++) expect(begins[i] - begins[i - 1]).toBeGreaterThanOrEqual(spacingMs(5));
   });
 
   it("stops at SYNC_BUDGET_SHARE of the hour, while interactive requests still get the rest", async () => {

@@ -9,7 +9,7 @@ const v2026Daily = (pointId = "09100000000001") =>
   `/mesure_synchrone_auto/v2/consommation_quotidienne?pointId=${pointId}&dateDebut=${daysAgo(3)}&dateFin=${daysAgo(2)}`;
 const control = (path: string, body: unknown = {}) =>
   sim(`/_control/${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-const stats = async () => (await (await sim("/_control/stats")).json()) as { total: number; throttled: number; by_path: Record<string, number>; pending_faults: number };
+const stats = async () => (await (await sim("/_control/stats")).json()) as { total: number; throttled: number; by_path: Record<string, number>; pending_faults: number; arrivals_ms: number[] };
 
 beforeAll(async () => {
   await giveConsent("v1", "martin");
@@ -110,9 +110,12 @@ describe("call statistics (/_control/stats, /_control/reset)", () => {
     const s = await stats();
     expect(s.by_path).toEqual({ "/metering_data_dc/v5/daily_consumption": 2, "/situation_contrat_auto/v1/{usage_point_id}": 1 });
     expect(s.total).toBe(3);
+    // One arrival time per call, in order: what the benchmark's strict busiest-second figure is computed from.
+    expect(s.arrivals_ms).toHaveLength(3);
+    expect([...s.arrivals_ms].sort((x, y) => x - y)).toEqual(s.arrivals_ms);
     await control("faults", { status: 500, count: 3 });
     await control("reset");
     const cleared = await stats();
-    expect(cleared).toMatchObject({ total: 0, throttled: 0, by_path: {}, pending_faults: 0 });
+    expect(cleared).toMatchObject({ total: 0, throttled: 0, by_path: {}, pending_faults: 0, arrivals_ms: [] });
   });
 });

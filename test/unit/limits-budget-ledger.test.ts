@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BudgetLedger, RATE_WINDOW_MS, type BudgetLimits } from "../../src/limits/budget-ledger";
+import { BudgetLedger, JITTER_MARGIN_MS, rateWindowMs, spacingMs, type BudgetLimits } from "../../src/limits/budget-ledger";
 import { maxInAnyWindow } from "../../src/limits/slots";
 
 const T0 = Date.UTC(2026, 9, 1, 10, 0, 0);
@@ -17,7 +17,9 @@ function withLedger<R>(fn: (ledger: BudgetLedger) => R): Promise<R> {
 const limits: BudgetLimits = { perSecond: 5, perHourPerApi: 1000 };
 
 describe("BudgetLedger", () => {
-  it("spaces 30 reservations so no window holds more than the per-second limit", async () => {
+  it("spaces 30 reservations evenly, one every (1 s + margin) / perSecond", async () => {
+    const spacing = spacingMs(limits.perSecond);
+    expect(spacing).toBe(Math.ceil((1000 + JITTER_MARGIN_MS) / 5));
     const starts = await withLedger((ledger) => {
       const out: number[] = [];
       for (let i = 0; i < 30; i++) {
@@ -28,10 +30,68 @@ describe("BudgetLedger", () => {
       }
       return out;
     });
-    expect(maxInAnyWindow(starts, 1000)).toBeLessThanOrEqual(5);
-    expect(starts.slice(0, 5).every((s, i) => s === T0 + i)).toBe(true); // the first five go at once
-    expect(starts[5]).toBe(T0 + RATE_WINDOW_MS); // the sixth waits for the first to leave the window
-    expect(Math.max(...starts) - T0).toBeLessThan(6 * RATE_WINDOW_MS); // and nobody waits longer than needed
+    // The first goes at once, every other one exactly one spacing after the previous one (all APIs together).
+    expect(starts).toEqual(starts.map((_, i) => T0 + i * spacing));
+    expect(maxInAnyWindow(starts, 1000)).toBe(5);
+    // Even a window of 1 s + margin never holds a sixth start: that is what absorbs the arrival jitter.
+    expect(maxInAnyWindow(starts, 1000 + JITTER_MARGIN_MS)).toBe(5);
+    expect(rateWindowMs(5)).toBeGreaterThanOrEqual(1000 + JITTER_MARGIN_MS);
+    // The sustained rate the budget allows: > 4.6 calls/s for a limit of 5.
+    expect((starts.length - 1) / ((starts.at(-1)! - starts[0]) / 1000)).toBeGreaterThan(4.6);
+  });
+
+  it("keeps every real second at the limit when arrivals lag their start by less than the margin", async () => {
+    // Deterministic pseudo-random delays (mulberry32) in [0, JITTER_MARGIN_MS): what the trip to Enedis adds.
+    let seed = 42;
+    const rand = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const starts = await withLedger((ledger) =>
+      Array.from({ length: 200 }, (_, i) => {
+        const r = ledger.reserve("mesure_synchrone_auto", 120_000, T0 + i * 7, limits);
+        if (!r.ok) throw new Error("refused");
+        return r.startAtMs;
+      }),
+    );
+    const arrivals = starts.map((s) => s + Math.floor(rand() * JITTER_MARGIN_MS));
+    expect(maxInAnyWindow(arrivals, 1000)).toBeLessThanOrEqual(5);
+    // The worst case too: one call as late as the margin allows, the fifth after it on time.
+    const worst = starts.map((s, i) => (i % 5 === 0 ? s + JITTER_MARGIN_MS - 1 : s));
+    expect(maxInAnyWindow(worst, 1000)).toBeLessThanOrEqual(5);
+  });
+
+  it("slots a new start into a gap between promised starts when the gap is wide enough", async () => {
+    await withLedger((ledger) => {
+      const spacing = spacingMs(5);
+      expect(ledger.reserve("contract", 10_000, T0, limits)).toMatchObject({ ok: true, startAtMs: T0 });
+      ledger.blockUntil("address", T0 + 3 * spacing, T0);
+      expect(ledger.reserve("address", 10_000, T0, limits)).toMatchObject({ ok: true, startAtMs: T0 + 3 * spacing });
+      // Between T0 and T0 + 3 spacings there is room for one start, one spacing after the first.
+      expect(ledger.reserve("identity", 10_000, T0 + 1, limits)).toMatchObject({ ok: true, startAtMs: T0 + spacing });
+      expect(ledger.reserve("identity", 10_000, T0 + 2, limits)).toMatchObject({ ok: true, startAtMs: T0 + 2 * spacing });
+      expect(ledger.reserve("identity", 10_000, T0 + 3, limits)).toMatchObject({ ok: true, startAtMs: T0 + 4 * spacing });
+    });
+  });
+
+  it("lets a call begin only one spacing after the previous call really began", async () => {
+    await withLedger((ledger) => {
+      const spacing = spacingMs(5);
+      expect(ledger.begin(T0, limits)).toEqual({ ok: true });
+      // A late caller waking next to the one that just started waits the difference, then goes.
+      expect(ledger.begin(T0 + 100, limits)).toEqual({ ok: false, waitMs: spacing - 100 });
+      expect(ledger.begin(T0 + spacing, limits)).toEqual({ ok: true });
+      // Refused begins are not recorded: the next one is measured from T0 + spacing.
+      expect(ledger.begin(T0 + spacing + 1, limits)).toEqual({ ok: false, waitMs: spacing - 1 });
+      expect(ledger.begin(T0 + 5 * spacing, limits)).toEqual({ ok: true });
+      // A sync call starts at once, so it keeps the same distance from the calls that really started.
+      const small = { ...limits, syncShare: 1 };
+      expect(ledger.reserveSync("address", "acct-1", T0 + 5 * spacing + 10, small)).toEqual({ ok: false, reason: "rate", retryAfterSec: 1, waitMs: spacing - 10 });
+      expect(ledger.reserveSync("address", "acct-1", T0 + 6 * spacing, small)).toEqual({ ok: true, startAtMs: T0 + 6 * spacing });
+      expect(ledger.begin(T0 + 6 * spacing + 5, limits)).toEqual({ ok: false, waitMs: spacing - 5 });
+    });
   });
 
   it("caps each API per rolling hour, independently of the other APIs", async () => {
@@ -41,7 +101,7 @@ describe("BudgetLedger", () => {
       const refused = ledger.reserve("contract", 5_000, T0 + 10_000, small);
       expect(refused).toEqual({ ok: false, reason: "hourly", retryAfterSec: Math.ceil((HOUR - 10_000) / 1000) });
       // Another API still has its whole budget.
-      for (let i = 0; i < 3; i++) expect(ledger.reserve("address", 0, T0 + 10_000 + i, small).ok).toBe(true);
+      for (let i = 0; i < 3; i++) expect(ledger.reserve("address", 0, T0 + 10_000 + i * 100, small).ok).toBe(true);
       // The oldest "contract" call leaves the rolling hour: exactly one slot opens, at that moment.
       const reopened = ledger.reserve("contract", 0, T0 + HOUR, small);
       expect(reopened).toEqual({ ok: true, waitMs: 0, startAtMs: T0 + HOUR });
@@ -81,11 +141,12 @@ describe("BudgetLedger", () => {
   it("refuses a full per-second queue with the wait it would have needed", async () => {
     await withLedger((ledger) => {
       const tight = { perSecond: 2, perHourPerApi: 1000 };
-      for (let i = 0; i < 4; i++) expect(ledger.reserve("consumption_daily", 1_200, T0, tight).ok).toBe(true);
-      // Slots at T0, T0, T0+1200, T0+1200: the next one is at T0+2400, beyond a 1.2 s wait.
-      expect(ledger.reserve("consumption_daily", 1_200, T0, tight)).toEqual({ ok: false, reason: "rate", retryAfterSec: 3 });
-      // Refusals take no slot: the same call with a longer wait gets T0+2400.
-      expect(ledger.reserve("consumption_daily", 5_000, T0, tight)).toMatchObject({ ok: true, startAtMs: T0 + 2 * RATE_WINDOW_MS });
+      const spacing = spacingMs(2); // 530 ms
+      for (let i = 0; i < 3; i++) expect(ledger.reserve("consumption_daily", 1_200, T0, tight).ok).toBe(true);
+      // Slots at T0, T0+530, T0+1060: the next one is at T0+1590, beyond a 1.2 s wait.
+      expect(ledger.reserve("consumption_daily", 1_200, T0, tight)).toEqual({ ok: false, reason: "rate", retryAfterSec: 2 });
+      // Refusals take no slot: the same call with a longer wait gets T0+1590.
+      expect(ledger.reserve("consumption_daily", 5_000, T0, tight)).toMatchObject({ ok: true, startAtMs: T0 + 3 * spacing });
     });
   });
 
@@ -114,9 +175,10 @@ describe("BudgetLedger", () => {
       expect(granted).toHaveLength(20); // one per 6 minutes, 2 hours long
       expect(maxInAnyWindow(granted, HOUR)).toBe(10);
       expect(maxInAnyWindow(granted, 6 * 60_000)).toBe(1);
-      // Sync holds 10 of the last hour: interactive requests still get exactly the other 10, at once.
+      // Sync holds 10 of the last hour: interactive requests still get exactly the other 10.
       const now = T0 + 2 * HOUR - 30_000; // the last tick: sync holds 10 of the rolling hour
-      for (let i = 0; i < 10; i++) expect(ledger.reserve("mesure_synchrone_auto", 0, now, small)).toMatchObject({ ok: true, waitMs: 0 });
+      // (one spacing apart: 11 ms at 100/s)
+      for (let i = 0; i < 10; i++) expect(ledger.reserve("mesure_synchrone_auto", 1_000, now, small)).toMatchObject({ ok: true });
       expect(ledger.reserve("mesure_synchrone_auto", 0, now, small)).toMatchObject({ ok: false, reason: "hourly" });
     });
   });
@@ -124,14 +186,19 @@ describe("BudgetLedger", () => {
   it("sync only takes what interactive requests left, never queues, and leaves per-second room", async () => {
     await withLedger((ledger) => {
       const small = { perSecond: 5, perHourPerApi: 4, syncShare: 1 };
-      for (let i = 0; i < 4; i++) expect(ledger.reserve("contract", 0, T0 + i, small).ok).toBe(true);
-      expect(ledger.reserveSync("contract", "acct-1", T0 + 10, small)).toEqual({ ok: false, reason: "hourly", retryAfterSec: 3600 });
-      // Another API: four starts are already in this second, so sync would take interactive's last slot.
-      expect(ledger.reserveSync("address", "acct-1", T0 + 10, small)).toEqual({ ok: false, reason: "rate", retryAfterSec: 2 });
-      const later = T0 + RATE_WINDOW_MS;
+      const spacing = spacingMs(5);
+      for (let i = 0; i < 4; i++) expect(ledger.reserve("contract", 0, T0 + i * spacing, small).ok).toBe(true);
+      const afterFour = T0 + 3 * spacing + 10;
+      expect(ledger.reserveSync("contract", "acct-1", afterFour, small)).toMatchObject({ ok: false, reason: "hourly", retryAfterSec: 3600 });
+      // Another API: four starts are already in this window, so sync would take interactive's last slot.
+      expect(ledger.reserveSync("address", "acct-1", T0 + 4 * spacing, small)).toMatchObject({ ok: false, reason: "rate", retryAfterSec: 1 });
+      // Nor may it start closer than one spacing to another start.
+      expect(ledger.reserveSync("address", "acct-1", afterFour, small)).toMatchObject({ ok: false, reason: "rate" });
+      const later = T0 + rateWindowMs(5);
       expect(ledger.reserveSync("address", "acct-1", later, small)).toEqual({ ok: true, startAtMs: later });
-      // Sync's grant did not push the next interactive request back: it starts at once.
-      expect(ledger.reserve("address", 0, later, small)).toEqual({ ok: true, waitMs: 0, startAtMs: later });
+      // Sync's grant costs the next interactive request one spacing at most, never a whole window.
+      expect(ledger.reserve("address", 0, later, small)).toMatchObject({ ok: false, reason: "rate" });
+      expect(ledger.reserve("address", spacing, later, small)).toEqual({ ok: true, waitMs: spacing, startAtMs: later + spacing });
       expect(ledger.stats(later).perApi).toEqual({ contract: 4, address: 2 });
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RATE_WINDOW_MS } from "../../src/limits/budget-ledger";
+import { rateWindowMs, spacingMs } from "../../src/limits/budget-ledger";
 import {
   SYNC_ACCOUNT_FLOOR,
   SYNC_PACE_WINDOW_MS,
@@ -15,7 +15,8 @@ import {
 const T = Date.UTC(2026, 9, 1, 10, 0, 0);
 const HOUR = 3_600_000;
 /** Defaults: 5/s, 1000/h, share 0.5 → sync budget 500/h, pace 50 per 6 min, fair share ≥ 10. */
-const limits: SyncLimits = { perSecond: 5, perHourPerApi: 1000, syncShare: 0.5, rateWindowMs: RATE_WINDOW_MS };
+const RATE_WINDOW_MS = rateWindowMs(5);
+const limits: SyncLimits = { perSecond: 5, perHourPerApi: 1000, syncShare: 0.5, spacingMs: spacingMs(5), rateWindowMs: RATE_WINDOW_MS };
 const empty: SyncView = { blockedUntil: 0, allRecent: [], apiHour: [], syncHour: [], accountHour: [], accountsSyncing: 1 };
 /** `n` starts one second apart, beginning `agoMs` before T. */
 const run = (n: number, agoMs: number, stepMs = 1000) => Array.from({ length: n }, (_, i) => T - agoMs + i * stepMs);
@@ -43,7 +44,11 @@ describe("sync permit rules (pure, virtual time)", () => {
   });
 
   it("leaves one call per second to interactive requests and never queues", () => {
-    expect(decideSyncPermit({ ...empty, allRecent: run(3, 100, 10) }, T, limits)).toEqual({ ok: true });
+    const S = limits.spacingMs;
+    expect(decideSyncPermit({ ...empty, allRecent: run(3, 3 * S, S) }, T, limits)).toEqual({ ok: true });
+    // Closer than one spacing to a past start, or to a start already promised: not now.
+    expect(decideSyncPermit({ ...empty, allRecent: [T - S + 1] }, T, limits)).toEqual({ ok: false, reason: "rate", waitMs: 1 });
+    expect(decideSyncPermit({ ...empty, allRecent: [T + S - 1] }, T, limits)).toMatchObject({ ok: false, reason: "rate" });
     // Four starts in the window: a fifth by sync would leave nothing for a client.
     expect(decideSyncPermit({ ...empty, allRecent: run(4, 100, 10) }, T, limits)).toEqual({ ok: false, reason: "rate", waitMs: RATE_WINDOW_MS - 100 });
     // Interactive slots already promised in the coming second count too.
