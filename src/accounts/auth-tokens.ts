@@ -4,7 +4,7 @@ import { unwrapDataKey, wrapDataKey } from "../crypto/data-key";
 import { randomToken } from "../crypto/encoding";
 import { keyedHash } from "../crypto/keyed-hash";
 import { db } from "../db/client";
-import { authTokens, nowIso, users } from "../db/schema";
+import { authTokens, nowIso, usagePoints, users } from "../db/schema";
 import type { Env } from "../env";
 
 /**
@@ -47,17 +47,19 @@ export async function issueAuthToken(env: Env, userId: string, dataKey: CryptoKe
 export const looksLike = (kind: AuthTokenKind, token: string) => token.startsWith(PREFIX[kind]);
 
 /** Resolves a live token to its account and data key, or null. Lookup by primary key on the keyed hash. */
-export async function resolveAuthToken(env: Env, kind: StoredTokenKind, token: string, nowMs = Date.now()) {
+export async function resolveAuthToken(env: Env, kind: StoredTokenKind, token: string, nowMs = Date.now(), withPdl?: string) {
   const tokenHash = await hashAuthToken(env, kind, token);
+  // withPdl: the PDL a data route will read, joined on this account, so one D1 round trip answers both (hot path)
   const row = await db(env)
-    .select({ user: users, wrapped: authTokens.dataKeyWrapped })
+    .select({ user: users, wrapped: authTokens.dataKeyWrapped, pdl: usagePoints })
     .from(authTokens)
     .innerJoin(users, eq(users.id, authTokens.userId))
+    .leftJoin(usagePoints, and(eq(usagePoints.userId, users.id), eq(usagePoints.usagePointId, withPdl ?? "")))
     .where(and(eq(authTokens.tokenHash, tokenHash), eq(authTokens.kind, kind), gt(authTokens.expiresAtMs, nowMs)))
     .get();
   if (!row) return null;
   try {
-    return { user: row.user, tokenHash, dataKey: await unwrapDataKey(row.wrapped, token, kind) };
+    return { user: row.user, pdl: row.pdl, tokenHash, dataKey: await unwrapDataKey(row.wrapped, token, kind) };
   } catch {
     return null;
   }

@@ -1,11 +1,11 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getConfig } from "../config";
 import { generateDataKey, unwrapDataKey, wrapDataKey } from "../crypto/data-key";
 import { randomToken, toBase64Url, randomBytes } from "../crypto/encoding";
 import { constantTimeEqual, keyedHash } from "../crypto/keyed-hash";
 import { hashPassword } from "../crypto/password";
 import { db } from "../db/client";
-import { nowIso, users } from "../db/schema";
+import { nowIso, usagePoints, users } from "../db/schema";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
 import { newKeyPairColumns } from "./key-pair";
@@ -53,14 +53,21 @@ export async function createAccount(env: Env, email: string, password: string) {
  * API key check. Lookup goes through the unique index on the secret's keyed hash (no scan); when a client_id
  * is given too (HTTP Basic, token endpoint) it must match the same row, compared in constant time.
  */
-export async function authenticateClient(env: Env, clientSecret: string, clientId?: string) {
+export async function authenticateClient(env: Env, clientSecret: string, clientId?: string, withPdl?: string) {
   if (!clientSecret || clientSecret.length > 200) return null;
   const secretHash = await hashClientSecret(env, clientSecret);
-  const user = await db(env).select().from(users).where(eq(users.clientSecretHash, secretHash)).get();
+  // withPdl: the PDL a data route will read, joined on this account, so one D1 round trip answers both (hot path)
+  const row = await db(env)
+    .select({ user: users, pdl: usagePoints })
+    .from(users)
+    .leftJoin(usagePoints, and(eq(usagePoints.userId, users.id), eq(usagePoints.usagePointId, withPdl ?? "")))
+    .where(eq(users.clientSecretHash, secretHash))
+    .get();
+  const user = row?.user;
   if (!user || !constantTimeEqual(user.clientSecretHash, secretHash)) return null;
   if (clientId !== undefined && !constantTimeEqual(user.clientId, clientId)) return null;
   try {
-    return { user, dataKey: await unwrapDataKey(user.dataKeyBySecret, clientSecret, "client_secret") };
+    return { user, pdl: row.pdl, dataKey: await unwrapDataKey(user.dataKeyBySecret, clientSecret, "client_secret") };
   } catch {
     return null;
   }
