@@ -129,10 +129,11 @@ export async function readDays<T>(slot: CacheSlot, days: string[], ttlOf?: TtlOf
     }
   }
   const moves: Array<{ from: string; to: string; sealed: string; ttl: number }> = [];
+  const inSettledPeriod = new Set(packedMissing);
   for (const day of [...packedMissing, ...looseMissing]) {
     if (found.has(day)) continue;
     const period = packPeriodOf(kind, day);
-    const packed = period !== null && packs.has(period) ? true : packedMissing.includes(day);
+    const packed = inSettledPeriod.has(day);
     for (const name of [dayName(prefix, kind, day), ...(previousPrefix ? [dayName(previousPrefix, kind, day)] : [])]) {
       const sealed = values.get(name);
       if (!sealed) continue;
@@ -162,14 +163,18 @@ export async function readDays<T>(slot: CacheSlot, days: string[], ttlOf?: TtlOf
         if (written) await Promise.all(d.absorbed.map((name) => env.KV.delete(name)));
       }),
     ),
-    ...moves.map(async (m) => {
-      // the same ciphertext: its AAD names the slot (account, PDL, kind, day), not the key name
-      await env.KV.put(m.to, m.sealed, { expirationTtl: Math.max(60, m.ttl) });
-      await env.KV.delete(m.from);
-      if (!(await pdlStillOwned(env, slot.userId, slot.usagePointId))) await env.KV.delete(m.to);
-    }),
+    moveEntries(slot, moves),
   ]);
   return found;
+}
+
+/** Entries found under the previous secret's names, moved under the current ones (then writeDays's ownership check). */
+async function moveEntries(slot: CacheSlot, moves: Array<{ from: string; to: string; sealed: string; ttl: number }>) {
+  if (moves.length === 0) return;
+  // the same ciphertext: its AAD names the slot (account, PDL, kind, day), not the key name
+  await Promise.all(moves.map((m) => slot.env.KV.put(m.to, m.sealed, { expirationTtl: Math.max(60, m.ttl) })));
+  await Promise.all(moves.map((m) => slot.env.KV.delete(m.from)));
+  if (!(await pdlStillOwned(slot.env, slot.userId, slot.usagePointId))) await Promise.all(moves.map((m) => slot.env.KV.delete(m.to)));
 }
 
 async function openInto<T>(slot: CacheSlot, sealed: string | null | undefined, day: string, found: Map<string, T>) {
