@@ -7,7 +7,7 @@ import { usagePoints } from "../db/schema";
 import { todayInParis } from "../enedis/dates";
 import type { Env } from "../env";
 import { accountPrefixes, dayName, packAad, packName, pdlPrefix, pdlPrefixes, previousPdlPrefix, slotAad, type CacheKind } from "./keys";
-import { isSettledPeriod, packPeriodOf, planRead, type PackContent, type PackPeriod } from "./packs";
+import { isSettledDay, packPeriodOf, planRead, type PackContent, type PackPeriod } from "./packs";
 
 /**
  * The encrypted cache (SECURITY.md property 1): KV entries per account × PDL × kind × day — or per settled month or
@@ -228,7 +228,7 @@ async function writePack<T>(slot: CacheSlot, prefix: string, period: PackPeriod,
 }
 
 /**
- * Seals and writes the given days, each with a TTL (no cache entry lives forever): settled days into their pack,
+ * Seals and writes the given days, each with a TTL (no cache entry lives forever): settled days into their month's or week's pack,
  * others one entry per day. Then checks in D1 that the PDL still belongs to the account: a request in flight while
  * the PDL or account is deleted must not resurrect an entry the deletion already purged, so if the row is gone, what
  * was just written is deleted again (SECURITY.md property 7). A write whose check ran just before the row went is
@@ -240,7 +240,7 @@ export async function writeDays<T>(slot: CacheSlot, entries: Array<{ day: string
   const loose: typeof entries = [];
   for (const entry of entries) {
     const period = packPeriodOf(slot.kind, entry.day);
-    if (period && isSettledPeriod(period, today)) {
+    if (period && isSettledDay(entry.day, today)) {
       const list = byPack.get(period);
       if (list) list.push(entry);
       else byPack.set(period, [entry]);

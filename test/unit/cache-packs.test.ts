@@ -35,17 +35,22 @@ describe("cache packs: which entry holds a day", () => {
 describe("cache packs: the fewest entries covering a range", () => {
   const today = "2026-12-02";
 
-  it("a year of daily readings is 12 or 13 packs plus the unsettled days of the current month", () => {
+  it("a year of daily readings is 13 packs: every settled day, the current month's included", () => {
     const days = eachDay(addDays(today, -375), addDays(today, -10)); // 2025-11-22 … 2026-11-21
     const plan = planRead("consumption_daily", days, today);
     expect(plan.packs.map((p) => p.period)).toEqual([
       "m:2025-11", "m:2025-12", "m:2026-01", "m:2026-02", "m:2026-03", "m:2026-04", "m:2026-05",
-      "m:2026-06", "m:2026-07", "m:2026-08", "m:2026-09", "m:2026-10",
+      "m:2026-06", "m:2026-07", "m:2026-08", "m:2026-09", "m:2026-10", "m:2026-11",
     ]);
-    // November 2026 is not settled yet (30 November is 2 days old): its days stay one entry each
-    expect(plan.loose).toEqual(eachDay("2026-11-01", "2026-11-22"));
+    expect(plan.loose).toEqual([]);
     expect(plan.packs[0].days).toEqual(eachDay("2025-11-22", "2025-12-01")); // only the days asked, not the whole month
-    expect(plan.packs.flatMap((p) => p.days).length + plan.loose.length).toBe(days.length);
+    expect(plan.packs.flatMap((p) => p.days).length).toBe(days.length);
+  });
+
+  it("in a month not yet settled, settled days are in its pack and the last 7 days one entry each", () => {
+    const plan = planRead("consumption_daily", eachDay("2026-11-20", today), today);
+    expect(plan.packs).toEqual([{ period: "m:2026-11", days: eachDay("2026-11-20", "2026-11-25") }]);
+    expect(plan.loose).toEqual(eachDay("2026-11-25", today)); // 25 November is 7 days old: may still change
   });
 
   it("30 days of load curve: settled weeks packed, recent days per day", () => {
