@@ -5,7 +5,7 @@ import { clearSessionCookie, readSessionCookie, writeSessionCookie } from "../ht
 import type { AppEnv } from "../http/types";
 import { Layout, page } from "../pages/layout";
 import { Credentials } from "../pages/credentials";
-import { hashAuthToken, issueAuthToken, revokeAuthToken } from "./auth-tokens";
+import { issueAuthToken, revokePresentedToken } from "./auth-tokens";
 import { createAccount } from "./credentials";
 import { authenticateWithPassword } from "./passwords";
 import { recoverPage } from "./recover-page";
@@ -71,7 +71,7 @@ async function readForm(c: Context<AppEnv>) {
 async function startSession(c: Context<AppEnv>, userId: string, dataKey: CryptoKey) {
   // Rotation: a login never reuses the session the browser came with.
   const previous = readSessionCookie(c);
-  if (previous) await revokeAuthToken(c.env, await hashAuthToken(c.env, "session", previous));
+  if (previous) await revokePresentedToken(c.env, "session", previous);
   const { token } = await issueAuthToken(c.env, userId, dataKey, "session");
   writeSessionCookie(c, token);
 }
@@ -131,7 +131,7 @@ accountPages.post("/login", async (c) => {
 
 accountPages.post("/logout", async (c) => {
   const token = readSessionCookie(c);
-  if (token) await revokeAuthToken(c.env, await hashAuthToken(c.env, "session", token));
+  if (token) await revokePresentedToken(c.env, "session", token);
   clearSessionCookie(c);
   return c.redirect("/", 303);
 });

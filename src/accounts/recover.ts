@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { unwrapDataKey } from "../crypto/data-key";
-import { constantTimeEqual } from "../crypto/keyed-hash";
+import { matchHash } from "../crypto/key-ring";
 import { db } from "../db/client";
 import { users } from "../db/schema";
 import type { Env } from "../env";
 import { revokeAuthTokensOf, revokeSignIns } from "./auth-tokens";
-import { hashClientSecret } from "./credentials";
+import { clientSecretHashes, rekeyClientSecret } from "./credentials";
 import { storePassword } from "./passwords";
 
 /**
@@ -25,9 +25,10 @@ export type RecoveryResult = "recovered" | "invalid" | "secret_too_recent";
  * and for a wrong secret (one answer for both).
  */
 export async function recoverAccount(env: Env, email: string, clientSecret: string, newPassword: string, nowMs = Date.now()): Promise<RecoveryResult> {
-  const secretHash = await hashClientSecret(env, clientSecret);
+  const hashes = await clientSecretHashes(env, clientSecret);
   const user = await db(env).select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
-  if (!user || !constantTimeEqual(user.clientSecretHash, secretHash)) return "invalid";
+  const under = user ? matchHash(user.clientSecretHash, hashes) : null;
+  if (!user || !under) return "invalid";
   let dataKey: CryptoKey;
   try {
     dataKey = await unwrapDataKey(user.dataKeyBySecret, clientSecret, "client_secret");
@@ -35,6 +36,7 @@ export async function recoverAccount(env: Env, email: string, clientSecret: stri
     return "invalid";
   }
   if (user.secretRegeneratedAtMs !== null && nowMs - user.secretRegeneratedAtMs < FRESH_SECRET_RECOVERY_DELAY_MS) return "secret_too_recent";
+  if (under === "previous") await rekeyClientSecret(env, user, hashes.current); // APP_SECRET rotation: the secret proved itself
   await storePassword(env, user.id, dataKey, newPassword);
   await revokeSignIns(env, user.id);
   await revokeAuthTokensOf(env, user.id, "conso_token");

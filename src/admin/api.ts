@@ -10,6 +10,7 @@ import { createApi } from "../http/validation";
 import { adminStats, adminUserList } from "./stats";
 import { resetQuotaFor } from "../limits/quota";
 import { deleteAccount } from "../accounts/delete-account";
+import { KeyRingDependentsSchema } from "../maintenance/key-ring-count";
 
 /** /api/admin/* — accounts listed in ADMIN_CLIENT_IDS only. Statistics and account care; never a user's Enedis data or secrets. */
 export const adminApi = createApi();
@@ -24,6 +25,9 @@ const StatsSchema = z
     sync: z
       .object({ pdls: z.number().int(), done_today: z.number().int(), pending: z.number().int(), failed_today: z.number().int() })
       .openapi({ description: "background sync over active PDLs with sync on: yesterday synced, still expected today, failed today" }),
+    key_ring: KeyRingDependentsSchema.nullable().openapi({
+      description: "APP_SECRET rotation: the last count of what still depends on APP_SECRET_PREVIOUS (daily cron); null before the first count",
+    }),
   })
   .openapi("AdminStats");
 const UserSchema = z

@@ -8,6 +8,9 @@ import { deleteAccount } from "../accounts/delete-account";
 import { Layout, page } from "../pages/layout";
 import { sessionCaller } from "../http/auth";
 import { adminStats, adminUserList } from "./stats";
+import { getConfig } from "../config";
+import { lastKeyRingCount } from "../maintenance/key-ring-count";
+import { KeyRingCard, keyRingAdmin } from "./key-ring-card";
 
 /** GET /admin — administrators only: statistics, users, quota reset, cache purge, account deletion. No user data. */
 export const adminPage = new Hono<AppEnv>();
@@ -21,7 +24,7 @@ adminPage.use("/admin/*", async (c, next) => {
 });
 
 adminPage.get("/admin", async (c) => {
-  const [stats, list] = await Promise.all([adminStats(c.env), adminUserList(c.env)]);
+  const [stats, list, keyRingCount] = await Promise.all([adminStats(c.env), adminUserList(c.env), lastKeyRingCount(c.env)]);
   return c.html(
     page(
       <Layout title="Administration" signedIn isAdmin>
@@ -38,6 +41,7 @@ adminPage.get("/admin", async (c) => {
             {stats.sync.pdls} points synchronisés · {stats.sync.done_today} à jour (hier inclus) · {stats.sync.pending} en attente · {stats.sync.failed_today} en échec aujourd'hui
           </p>
         </section>
+        <KeyRingCard rotating={getConfig(c.env).appSecretPrevious !== undefined} count={keyRingCount} />
         <section class="card table-wrap">
           <h2>Utilisateurs</h2>
           <table>
@@ -85,6 +89,8 @@ adminPage.get("/admin", async (c) => {
     ),
   );
 });
+
+adminPage.route("/", keyRingAdmin);
 
 const UserId = z.uuid();
 

@@ -6,6 +6,7 @@ import { enedisBudgetStats } from "../limits/budget-client";
 import { usageFor } from "../limits/quota";
 import { pdlCounts } from "../pdl/store";
 import { loadSyncStats } from "../sync/stats";
+import { lastKeyRingCount } from "../maintenance/key-ring-count";
 
 /** Today's counters live in each account's AccountGate: the admin views ask them in parallel. */
 export async function adminUserList(env: Env) {
@@ -28,11 +29,12 @@ export async function adminUserList(env: Env) {
 }
 
 export async function adminStats(env: Env) {
-  const [list, pdls, budget, sync] = await Promise.all([
+  const [list, pdls, budget, sync, keyRing] = await Promise.all([
     adminUserList(env),
     db(env).select({ n: count() }).from(usagePoints).get(),
     enedisBudgetStats(env),
     loadSyncStats(env),
+    lastKeyRingCount(env),
   ]);
   return {
     users: list.length,
@@ -43,5 +45,6 @@ export async function adminStats(env: Env) {
       enedis_calls: budget.today.enedisCalls,
     },
     sync,
+    key_ring: keyRing,
   };
 }

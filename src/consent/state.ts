@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { getConfig } from "../config";
 import { randomBytes, toBase64Url } from "../crypto/encoding";
+import { keyRing, ringKeys } from "../crypto/key-ring";
 import { constantTimeEqual, keyedHash } from "../crypto/keyed-hash";
 import { db } from "../db/client";
 import { consentStates } from "../db/schema";
@@ -20,12 +21,12 @@ export const STATE_TTL_MS = 10 * 60 * 1000;
  */
 export const API_BINDING = "api";
 
-const mac = async (env: Env, userId: string, nonce: string) => (await keyedHash(getConfig(env).appSecret, "consent-state", `${userId}.${nonce}`)).slice(0, 22);
+const mac = async (secret: string, userId: string, nonce: string) => (await keyedHash(secret, "consent-state", `${userId}.${nonce}`)).slice(0, 22);
 
 export async function issueState(env: Env, userId: string, binding: string): Promise<string> {
   const nonce = toBase64Url(randomBytes(16));
   await db(env).insert(consentStates).values({ nonce, userId, sessionHash: binding, expiresAtMs: Date.now() + STATE_TTL_MS });
-  return `${userId}.${nonce}.${await mac(env, userId, nonce)}`;
+  return `${userId}.${nonce}.${await mac(getConfig(env).appSecret, userId, nonce)}`;
 }
 
 export type StateProblem = "invalid" | "used" | "expired" | "other_session";
@@ -42,7 +43,9 @@ export async function consumeState(
   const parts = (state ?? "").split(".");
   if (!state || state.length > 100 || parts.length !== 3) return { problem: "invalid" };
   const [userId, nonce, tag] = parts;
-  if (!constantTimeEqual(tag, await mac(env, userId, nonce))) return { problem: "invalid" };
+  // a state issued just before an APP_SECRET rotation carries the previous key's MAC: still good for its 10 minutes
+  const macs = await Promise.all(ringKeys(keyRing(env)).map((secret) => mac(secret, userId, nonce)));
+  if (!macs.some((m) => constantTimeEqual(tag, m))) return { problem: "invalid" };
   const record = await db(env).delete(consentStates).where(eq(consentStates.nonce, nonce)).returning().get();
   if (!record || record.userId !== userId) return { problem: "used" };
   if (record.expiresAtMs < Date.now()) return { problem: "expired" };

@@ -6,7 +6,7 @@ import { authTokens } from "../db/schema";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
 import { listPdls } from "../pdl/store";
-import { signConsoJwt, verifyConsoJwt, type ConsoClaims } from "./jwt";
+import { readConsoJwt, signConsoJwt } from "./jwt";
 
 /**
  * Conso API tokens, stored exactly like access tokens (auth_tokens, kind "conso_token"): only the token's keyed hash
@@ -37,11 +37,14 @@ export async function issueConsoToken(env: Env, userId: string, dataKey: CryptoK
 }
 
 /**
- * The account, data key and claims of a live conso token, or null: signature and expiry first (no D1 read for a
- * forged token), then the stored hash (a revoked token has no row), then the wrapped key (it must open with this token).
+ * The account, data key and claims of a live conso token, or null: format and expiry first (no D1 read for garbage),
+ * then the stored hash — the record is the proof the gateway issued this exact string and did not revoke it; during
+ * an APP_SECRET rotation it is found under either key and re-made under the current one — then the wrapped key (it
+ * must open with this token). The signature is not what decides (src/conso/jwt.ts): a token signed under a key since
+ * rotated out keeps working as long as its record does.
  */
 export async function resolveConsoToken(env: Env, token: string, nowMs = Date.now()) {
-  const claims: ConsoClaims | null = await verifyConsoJwt(getConfig(env).appSecret, token, Math.floor(nowMs / 1000));
+  const claims = readConsoJwt(token, Math.floor(nowMs / 1000));
   if (!claims) return null;
   const hit = await resolveAuthToken(env, KIND, token, nowMs);
   return hit ? { user: hit.user, claims, dataKey: hit.dataKey } : null;

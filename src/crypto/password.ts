@@ -50,10 +50,19 @@ export interface PasswordMatch {
   wrapSecret: Uint8Array;
   /** the stored form is older than the current one (legacy scheme or fewer iterations): rewrite it now */
   outdated: boolean;
+  /**
+   * The verifier matched under the previous server key (APP_SECRET rotation): the same verifier peppered under the
+   * current key, to store in its place. Same salt and PBKDF2 output, so the password's wrap of the data key is unchanged.
+   */
+  repeppered?: string;
 }
 
-/** Returns the wrap secret when the password matches, null otherwise. Runs the full KDF in every case. */
-export async function verifyPassword(stored: string, password: string, appSecret: string): Promise<PasswordMatch | null> {
+/**
+ * Returns the wrap secret when the password matches, null otherwise. Runs the full KDF in every case. The pepper is
+ * tried under `appSecret`, then under `previousSecret` (a rotation): both HMACs for a wrong password or an unknown
+ * email alike, so neither answers faster.
+ */
+export async function verifyPassword(stored: string, password: string, appSecret: string, previousSecret?: string): Promise<PasswordMatch | null> {
   const [scheme, iter, salt, hash, extra] = stored.split("$");
   const iterations = Number(iter);
   if ((scheme !== PASSWORD_SCHEME && scheme !== LEGACY_SCHEME) || !Number.isInteger(iterations) || iterations < 1 || !salt || !hash || extra !== undefined) return null;
@@ -65,9 +74,12 @@ export async function verifyPassword(stored: string, password: string, appSecret
   }
   const out = await pbkdf2(password, saltBytes, iterations);
   const verifier = out.slice(0, 32);
-  const expected = scheme === PASSWORD_SCHEME ? await pepper(appSecret, verifier) : toBase64Url(verifier);
-  if (!constantTimeEqual(expected, hash)) return null;
-  return { wrapSecret: out.slice(32), outdated: scheme !== PASSWORD_SCHEME || iterations < PBKDF2_ITERATIONS };
+  const outdated = scheme !== PASSWORD_SCHEME || iterations < PBKDF2_ITERATIONS;
+  if (scheme !== PASSWORD_SCHEME) return constantTimeEqual(toBase64Url(verifier), hash) ? { wrapSecret: out.slice(32), outdated } : null;
+  const current = await pepper(appSecret, verifier);
+  if (constantTimeEqual(current, hash)) return { wrapSecret: out.slice(32), outdated };
+  if (previousSecret === undefined || !constantTimeEqual(await pepper(previousSecret, verifier), hash)) return null;
+  return { wrapSecret: out.slice(32), outdated, repeppered: `${PASSWORD_SCHEME}$${iterations}$${salt}$${current}` };
 }
 
 /** A stored hash of no password: lets login spend the same time (PBKDF2 + HMAC) on an unknown email as on a wrong password. */

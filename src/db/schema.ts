@@ -13,6 +13,10 @@ export const users = sqliteTable(
     passwordHash: text("password_hash").notNull(), // "pbkdf2-sha256-peppered$<iter>$<salt b64u>$<HMAC(pepper, PBKDF2 half) b64u>" (legacy "pbkdf2-sha256$…" upgraded at next login)
     clientId: text("client_id").notNull(), // public, permanent
     clientSecretHash: text("client_secret_hash").notNull(), // HMAC-SHA-256(APP_SECRET, client_secret), b64u
+    // Fingerprints (src/crypto/key-ring.ts keyId) of the APP_SECRET that made client_secret_hash and password_hash's
+    // pepper: what the daily count of a rotation reads. null: made before fingerprints existed.
+    secretKeyId: text("secret_key_id"),
+    passwordKeyId: text("password_key_id"),
     dataKeyBySecret: text("data_key_by_secret").notNull(), // account data key wrapped under HKDF(client_secret)
     dataKeyByPassword: text("data_key_by_password").notNull(), // account data key wrapped under HKDF(PBKDF2(password))
     // When the client_secret was last regenerated (epoch ms; null: the one from signup). A fresh secret is not yet a
@@ -41,6 +45,7 @@ export const authTokens = sqliteTable(
     dataKeyWrapped: text("data_key_wrapped").notNull(), // account data key wrapped under HKDF(token)
     createdAt: text("created_at").notNull(),
     expiresAtMs: integer("expires_at_ms").notNull(),
+    keyId: text("key_id"), // fingerprint of the APP_SECRET that made token_hash (null: made before fingerprints existed)
   },
   (t) => [index("auth_tokens_user_idx").on(t.userId)],
 );

@@ -1,4 +1,5 @@
 import { getConfig } from "../config";
+import { firstUnderRing, keyRing } from "../crypto/key-ring";
 import { openJson, sealJson, serverSealingKey } from "../crypto/seal";
 import type { Env } from "../env";
 import type { EnedisToken } from "./types";
@@ -23,15 +24,25 @@ export async function sealAppToken(env: Env, token: EnedisToken): Promise<string
   return sealJson(await serverSealingKey(getConfig(env).appSecret, SEAL_PURPOSE), token, aad(env));
 }
 
-/** null when absent or unreadable (another APP_SECRET, other Enedis credentials, tampering). */
-export async function openAppToken(env: Env, sealed: string | null | undefined): Promise<EnedisToken | null> {
+/**
+ * The token, and whether it was sealed under the previous server key (APP_SECRET rotation: it is resealed under the
+ * current key by the EnedisTokenKeeper when it reads it, else replaced at the next refresh). null when absent or
+ * unreadable (a key no longer in the ring, other Enedis credentials, tampering).
+ */
+export async function openAppTokenRecord(env: Env, sealed: string | null | undefined): Promise<{ token: EnedisToken; underPrevious: boolean } | null> {
   if (!sealed) return null;
-  try {
-    return await openJson<EnedisToken>(await serverSealingKey(getConfig(env).appSecret, SEAL_PURPOSE), sealed, aad(env));
-  } catch {
-    return null;
-  }
+  const opened = await firstUnderRing(keyRing(env), async (secret) => {
+    try {
+      return await openJson<EnedisToken>(await serverSealingKey(secret, SEAL_PURPOSE), sealed, aad(env));
+    } catch {
+      return null;
+    }
+  });
+  return opened && { token: opened.value, underPrevious: opened.underPrevious };
 }
+
+/** null when absent or unreadable (see openAppTokenRecord). */
+export const openAppToken = async (env: Env, sealed: string | null | undefined): Promise<EnedisToken | null> => (await openAppTokenRecord(env, sealed))?.token ?? null;
 
 /** KV keeps the copy only while the token lives (KV's minimum TTL is 60 s). */
 export const kvTtlSeconds = (token: EnedisToken, nowMs: number) => Math.max(60, Math.floor((token.expiresAtMs - nowMs) / 1000));

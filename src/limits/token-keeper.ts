@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { APP_TOKEN_KV_KEY, isFresh, kvTtlSeconds, openAppToken, sealAppToken } from "../enedis/app-token-record";
+import { APP_TOKEN_KV_KEY, isFresh, kvTtlSeconds, openAppTokenRecord, sealAppToken } from "../enedis/app-token-record";
 import { createEnedisClient } from "../enedis/client";
 import type { EnedisToken } from "../enedis/types";
 import type { Env } from "../env";
@@ -38,11 +38,23 @@ export class EnedisTokenKeeper extends DurableObject<Env> {
 
   private async tokenFor(rejected: string | undefined): Promise<EnedisToken> {
     if (this.inFlight) return this.inFlight;
-    this.current ??= (await openAppToken(this.env, await this.ctx.storage.get<string>(STORAGE_KEY))) ?? undefined;
+    this.current ??= await this.load();
     if (this.inFlight) return this.inFlight; // started while storage was read
     const held = this.current;
     if (held && isFresh(held, Date.now()) && held.accessToken !== rejected) return held;
     return this.refresh();
+  }
+
+  /**
+   * The stored token. One sealed under the previous server key (APP_SECRET rotation) is resealed under the current
+   * one here; the KV copy is not rewritten now (KV takes one write per second per key, and a refresh may follow at
+   * once): isolates still open it under the previous key, and the next refresh replaces it.
+   */
+  private async load(): Promise<EnedisToken | undefined> {
+    const opened = await openAppTokenRecord(this.env, await this.ctx.storage.get<string>(STORAGE_KEY));
+    if (!opened) return undefined;
+    if (opened.underPrevious) await this.ctx.storage.put(STORAGE_KEY, await sealAppToken(this.env, opened.token));
+    return opened.token;
   }
 
   /** The one refresh; registered before any await so every later caller joins it. A failure is not remembered. */

@@ -1,6 +1,7 @@
 import { purgePendingPrefixes } from "../cache/pending-purges";
 import type { Env } from "../env";
 import { dropLegacyTokenRecords } from "./drop-legacy-token-records";
+import { recountKeyRing } from "./key-ring-count";
 import { purgeExpired } from "./purge-expired";
 
 /**
@@ -11,5 +12,6 @@ export async function runDailyMaintenance(env: Env, nowMs = Date.now()) {
   const [expired, purged, legacyTokenRecords] = await Promise.all([purgeExpired(env, nowMs), purgePendingPrefixes(env, nowMs), dropLegacyTokenRecords(env)]);
   const counts = { ...expired, pendingPurges: purged.prefixes, purgedCacheEntries: purged.entries, legacyTokenRecords };
   console.log(JSON.stringify({ event: "daily_maintenance", ...counts }));
-  return counts;
+  // after the purges: expired tokens no longer count as depending on the previous key
+  return { ...counts, keyRing: await recountKeyRing(env, nowMs) };
 }
