@@ -5,7 +5,7 @@ import { randomToken } from "../crypto/encoding";
 import { hashList, keyId, keyRing, matchHash, ringHashes, type RingHashes } from "../crypto/key-ring";
 import { keyedHash } from "../crypto/keyed-hash";
 import { db } from "../db/client";
-import { authTokens, consentStates, nowIso, users } from "../db/schema";
+import { authTokens, consentStates, nowIso, usagePoints, users } from "../db/schema";
 import type { Env } from "../env";
 
 /**
@@ -55,12 +55,14 @@ export const looksLike = (kind: AuthTokenKind, token: string) => token.startsWit
  * APP_SECRET rotation, both keys' hashes in one query). `tokenHash` is always the current key's: a row found under
  * the previous key's hash is re-made under the current one once the token has opened its data key.
  */
-export async function resolveAuthToken(env: Env, kind: StoredTokenKind, token: string, nowMs = Date.now()) {
+export async function resolveAuthToken(env: Env, kind: StoredTokenKind, token: string, nowMs = Date.now(), withPdl?: string) {
   const hashes = await authTokenHashes(env, kind, token);
+  // withPdl: the PDL a data route will read, joined on this account, so one D1 round trip answers both (hot path)
   const row = await db(env)
-    .select({ user: users, wrapped: authTokens.dataKeyWrapped, storedHash: authTokens.tokenHash })
+    .select({ user: users, wrapped: authTokens.dataKeyWrapped, storedHash: authTokens.tokenHash, pdl: usagePoints })
     .from(authTokens)
     .innerJoin(users, eq(users.id, authTokens.userId))
+    .leftJoin(usagePoints, and(eq(usagePoints.userId, users.id), eq(usagePoints.usagePointId, withPdl ?? "")))
     .where(and(inArray(authTokens.tokenHash, hashList(hashes)), eq(authTokens.kind, kind), gt(authTokens.expiresAtMs, nowMs)))
     .get();
   const under = row ? matchHash(row.storedHash, hashes) : null;
@@ -72,7 +74,7 @@ export async function resolveAuthToken(env: Env, kind: StoredTokenKind, token: s
     return null;
   }
   if (under === "previous") await rekeyAuthToken(env, kind, hashes as Required<RingHashes>);
-  return { user: row.user, tokenHash: hashes.current, dataKey };
+  return { user: row.user, pdl: row.pdl, tokenHash: hashes.current, dataKey };
 }
 
 /**

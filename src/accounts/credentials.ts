@@ -6,7 +6,7 @@ import { constantTimeEqual, keyedHash } from "../crypto/keyed-hash";
 import { hashList, keyId, keyRing, matchHash, ringHashes } from "../crypto/key-ring";
 import { hashPassword } from "../crypto/password";
 import { db } from "../db/client";
-import { nowIso, users } from "../db/schema";
+import { nowIso, usagePoints, users } from "../db/schema";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
 import { newKeyPairColumns } from "./key-pair";
@@ -61,10 +61,17 @@ export async function createAccount(env: Env, email: string, password: string) {
  * it must match the same row, compared in constant time. A hash made under the previous key is re-made under the
  * current one once the secret has proved itself (it opened the data key).
  */
-export async function authenticateClient(env: Env, clientSecret: string, clientId?: string) {
+export async function authenticateClient(env: Env, clientSecret: string, clientId?: string, withPdl?: string) {
   if (!clientSecret || clientSecret.length > 200) return null;
   const hashes = await clientSecretHashes(env, clientSecret);
-  const user = await db(env).select().from(users).where(inArray(users.clientSecretHash, hashList(hashes))).get();
+  // withPdl: the PDL a data route will read, joined on this account, so one D1 round trip answers both (hot path)
+  const row = await db(env)
+    .select({ user: users, pdl: usagePoints })
+    .from(users)
+    .leftJoin(usagePoints, and(eq(usagePoints.userId, users.id), eq(usagePoints.usagePointId, withPdl ?? "")))
+    .where(inArray(users.clientSecretHash, hashList(hashes)))
+    .get();
+  const user = row?.user;
   const under = user ? matchHash(user.clientSecretHash, hashes) : null;
   if (!user || !under) return null;
   if (clientId !== undefined && !constantTimeEqual(user.clientId, clientId)) return null;
@@ -74,8 +81,8 @@ export async function authenticateClient(env: Env, clientSecret: string, clientI
   } catch {
     return null;
   }
-  if (under === "previous") return { user: await rekeyClientSecret(env, user, hashes.current), dataKey };
-  return { user, dataKey };
+  if (under === "previous") return { user: await rekeyClientSecret(env, user, hashes.current), pdl: row.pdl, dataKey };
+  return { user, pdl: row.pdl, dataKey };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { accountPrefix } from "../cache/keys";
+import { accountPrefixes } from "../cache/keys";
 import { schedulePurge } from "../cache/pending-purges";
 import { purgeAccountCache } from "../cache/store";
 import { db } from "../db/client";
@@ -15,7 +15,7 @@ import { destroyAccountGate } from "../limits/quota";
  * finds its PDL gone and deletes the entry itself (cache/store.ts writeDays).
  */
 export async function deleteAccount(env: Env, userId: string) {
-  await schedulePurge(env, await accountPrefix(env, userId));
+  for (const prefix of await accountPrefixes(env, userId)) await schedulePurge(env, prefix); // the previous secret's too, mid-rotation
   await db(env).delete(users).where(eq(users.id, userId));
   await destroyAccountGate(env, userId);
   await purgeAccountCache(env, userId);

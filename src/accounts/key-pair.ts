@@ -40,6 +40,11 @@ export async function accountPublicKey(env: Env, userId: string): Promise<Crypto
 export async function accountPrivateKey(env: Env, userId: string, dataKey: CryptoKey): Promise<{ privateKey: CryptoKey; publicRaw: string } | null> {
   const row = await db(env).select({ publicKey: users.publicKey, sealed: users.privateKeySealed }).from(users).where(eq(users.id, userId)).get();
   if (!row?.publicKey || !row.sealed) return null;
-  const pkcs8 = await openJson<string>(dataKey, row.sealed, privateKeyAad(userId));
-  return { privateKey: await importPrivateKey(pkcs8), publicRaw: row.publicKey };
+  return openPrivateKey(userId, dataKey, row.publicKey, row.sealed);
+}
+
+/** The private key from the two columns already read (the authentication query returns them): no query. */
+export async function openPrivateKey(userId: string, dataKey: CryptoKey, publicRaw: string, sealed: string): Promise<{ privateKey: CryptoKey; publicRaw: string }> {
+  const pkcs8 = await openJson<string>(dataKey, sealed, privateKeyAad(userId));
+  return { privateKey: await importPrivateKey(pkcs8), publicRaw };
 }

@@ -34,8 +34,45 @@ export async function wrapDataKey(dataKey: CryptoKey, secret: Uint8Array | strin
   return `k1.${toBase64Url(salt)}.${toBase64Url(wrapped)}`;
 }
 
+/**
+ * Unwrapped keys this isolate already opened (HKDF + AES-KW cost more than the rest of a cache hit's crypto). The
+ * memory is keyed by an HMAC, under a random per-isolate key, of what D1 answered for this request (the wrapped copy)
+ * and of the presented credential: a regenerated secret, a changed password or a deleted account changes or removes
+ * the wrapped copy D1 returns, so it stops working at once, and no credential is kept in memory. Failures are not kept.
+ */
+const UNWRAPPED_MAX = 500;
+const unwrapped = new Map<string, CryptoKey>(); // insertion order = recency (LRU)
+let memoKey: Promise<CryptoKey> | undefined;
+
+async function memoName(wrapped: string, secret: Uint8Array | string, purpose: WrapPurpose): Promise<string> {
+  memoKey ??= crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign"]) as Promise<CryptoKey>;
+  const head = utf8(`${purpose}\u0000${wrapped}\u0000`);
+  const tail = typeof secret === "string" ? utf8(secret) : secret;
+  const message = new Uint8Array(head.length + tail.length);
+  message.set(head);
+  message.set(tail, head.length);
+  return toBase64Url(await crypto.subtle.sign("HMAC", await memoKey, message));
+}
+
 /** Throws when the secret is not the one the copy was wrapped under (AES-KW integrity check). */
 export async function unwrapDataKey(wrapped: string, secret: Uint8Array | string, purpose: WrapPurpose): Promise<CryptoKey> {
+  const name = await memoName(wrapped, secret, purpose);
+  const known = unwrapped.get(name);
+  if (known) {
+    unwrapped.delete(name);
+    unwrapped.set(name, known);
+    return known;
+  }
+  const key = await unwrapUncached(wrapped, secret, purpose);
+  unwrapped.set(name, key);
+  if (unwrapped.size > UNWRAPPED_MAX) unwrapped.delete(unwrapped.keys().next().value!);
+  return key;
+}
+
+/** How many unwrapped keys this isolate remembers (tests). */
+export const unwrappedKeysInMemory = () => unwrapped.size;
+
+async function unwrapUncached(wrapped: string, secret: Uint8Array | string, purpose: WrapPurpose): Promise<CryptoKey> {
   const [version, salt, body] = wrapped.split(".");
   if (version !== "k1" || !salt || !body) throw new Error("unknown wrapped key format");
   return crypto.subtle.unwrapKey(

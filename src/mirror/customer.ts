@@ -15,9 +15,9 @@ const CURRENT = "current";
 /** Contract, address, identity or contact in the v5 shape, from the encrypted cache or Enedis. */
 export async function readCustomerData(ctx: MirrorContext, kind: CustomerKind, opts: { useCache: boolean }): Promise<MirrorAnswer<unknown>> {
   const { env, caller, pdl } = ctx;
-  const slot = { env, userId: caller.userId, usagePointId: pdl.usagePointId, kind, dataKey: caller.dataKey };
+  const slot = { env, userId: caller.userId, usagePointId: pdl.usagePointId, kind, dataKey: caller.dataKey, keyPair: caller.keyPair };
   if (opts.useCache) {
-    const hit = (await readDays<unknown>(slot, [CURRENT])).get(CURRENT);
+    const hit = (await readDays<unknown>(slot, [CURRENT], () => CUSTOMER_DATA_TTL_SECONDS)).get(CURRENT);
     if (hit !== undefined) return { data: hit, cacheStatus: "HIT", quota: (ctx.counted = await countRequest(env, caller.userId, "cached")) };
   }
   const quota = (ctx.counted = await countRequest(env, caller.userId, "no_cache"));

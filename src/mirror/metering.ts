@@ -45,10 +45,10 @@ export async function readMetering(
 ): Promise<MirrorAnswer<{ meter_reading: MeterReading }>> {
   const { env, caller, pdl } = ctx;
   await noteRead(env, pdl); // background sync rests for PDLs nobody reads
-  const slot: CacheSlot = { env, userId: caller.userId, usagePointId: pdl.usagePointId, kind, dataKey: caller.dataKey };
+  const slot = slotOf(ctx, kind);
   // Before the meter's activation (from the contract) Enedis has nothing: such days are never asked.
   const days = eachDay(range.start, range.end).filter((d) => !pdl.activationDate || d >= pdl.activationDate);
-  const cached = opts.useCache ? await readDays<CachedDay>(slot, days) : new Map<string, CachedDay>();
+  const cached = opts.useCache ? await readDays<CachedDay>(slot, days, ttlOf) : new Map<string, CachedDay>();
   const missing = days.filter((d) => !cached.has(d));
   const quota = (ctx.counted = await countRequest(env, caller.userId, missing.length === 0 ? "cached" : "no_cache"));
 
@@ -109,14 +109,28 @@ export async function readMetering(
  * dashboard's small charts use it (the account's own page, showing only what the account already fetched).
  */
 export async function readCachedReadings(ctx: MirrorContext, kind: MeteringKind, range: DayRange): Promise<IntervalReading[]> {
-  const slot: CacheSlot = { env: ctx.env, userId: ctx.caller.userId, usagePointId: ctx.pdl.usagePointId, kind, dataKey: ctx.caller.dataKey };
   const days = eachDay(range.start, range.end);
-  const cached = await readDays<CachedDay>(slot, days);
+  const cached = await readDays<CachedDay>(slotOf(ctx, kind), days, ttlOf);
   return days.flatMap((d) => {
     const day = cached.get(d);
     return hasReadings(day) ? day.readings : [];
   });
 }
+
+const slotOf = (ctx: MirrorContext, kind: MeteringKind): CacheSlot => ({
+  env: ctx.env,
+  userId: ctx.caller.userId,
+  usagePointId: ctx.pdl.usagePointId,
+  kind,
+  dataKey: ctx.caller.dataKey,
+  keyPair: ctx.caller.keyPair,
+});
+
+/** The TTL a cached day gets when it is written, also when a read packs or moves it (cache/store.ts). */
+const ttlOf = (day: string, value: CachedDay) => {
+  const settled = isSettled(day, new Date());
+  return hasReadings(value) ? cacheTtlSeconds(settled) : noDataTtlSeconds(settled);
+};
 
 /** Every day of a chunk Enedis answered "no data" for: short-lived for recent days (they may still be published). */
 async function rememberNoData(slot: CacheSlot, call: DayRange) {

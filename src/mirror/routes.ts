@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { purgePdlCache } from "../cache/store";
 import { validateRange } from "../enedis/dates";
 import { MeterReadingSchema, type CustomerKind, type MeteringKind } from "../enedis/types";
-import { requireAuth } from "../http/auth";
+import { requireAuthWithPdl } from "../http/auth";
 import { AppError } from "../http/errors";
 import { authenticated, envelope, errorResponses, jsonContent } from "../http/openapi-helpers";
 import type { AppEnv } from "../http/types";
@@ -11,7 +11,7 @@ import { createApi } from "../http/validation";
 import { rateLimitHeaders, usageFor } from "../limits/quota";
 import { getConfig } from "../config";
 import { UsagePointParams } from "../pdl/params";
-import { ownedPdl } from "../pdl/store";
+import { ownedPdlOf } from "../pdl/store";
 import type { MirrorAnswer, MirrorContext } from "./context";
 import { meterReadingToCsv } from "./csv";
 import { readCustomerData } from "./customer";
@@ -19,7 +19,7 @@ import { readMetering } from "./metering";
 
 /** /api/enedis/* — every Enedis endpoint, in the v5 shapes, whatever Enedis generation answered. */
 export const mirrorApi = createApi();
-mirrorApi.use("*", requireAuth);
+mirrorApi.use("*", requireAuthWithPdl); // the caller and the PDL of the path in one D1 query
 /**
  * A link on another site can make a signed-in browser open a mirror URL (SameSite=Lax cookies ride along on a
  * top-level navigation): such a GET must not spend the user's quota nor call Enedis (SECURITY.md property 5).
@@ -81,7 +81,7 @@ const mirrorRoute = <Q extends z.ZodObject, C extends Record<string, { schema: z
 
 /** Ownership first (SECURITY.md 4): another account's PDL is a plain 404, exactly like a missing one. */
 async function mirrorContext(c: Context<AppEnv>, usagePointId: string): Promise<MirrorContext> {
-  const pdl = await ownedPdl(c.env, c.get("caller").userId, usagePointId);
+  const pdl = await ownedPdlOf(c.env, c.get("caller"), usagePointId);
   if (!pdl.isActive) throw new AppError(409, "PDL_DISABLED", "Ce point de livraison est désactivé sur votre compte : réactivez-le pour lire ses données.");
   return { env: c.env, caller: c.get("caller"), pdl };
 }
@@ -164,7 +164,7 @@ mirrorApi.openapi(
   }),
   async (c) => {
     const { usage_point_id } = c.req.valid("param");
-    const pdl = await ownedPdl(c.env, c.get("caller").userId, usage_point_id);
+    const pdl = await ownedPdlOf(c.env, c.get("caller"), usage_point_id);
     return c.json({ success: true as const, data: { deleted: await purgePdlCache(c.env, c.get("caller").userId, pdl.usagePointId) } }, 200);
   },
 );

@@ -1,4 +1,4 @@
-import { pdlPrefix } from "../cache/keys";
+import { pdlPrefixes } from "../cache/keys";
 import { schedulePurge } from "../cache/pending-purges";
 import { purgePdlCache } from "../cache/store";
 import type { Env } from "../env";
@@ -10,7 +10,7 @@ import { deletePdlRow } from "./store";
  * request in flight finds the PDL gone after writing and deletes its own entries (cache/store.ts writeDays).
  */
 export async function removePdl(env: Env, userId: string, usagePointId: string) {
-  await schedulePurge(env, await pdlPrefix(env, userId, usagePointId));
+  for (const prefix of await pdlPrefixes(env, userId, usagePointId)) await schedulePurge(env, prefix); // the previous secret's too, mid-rotation
   await deletePdlRow(env, userId, usagePointId);
   await purgePdlCache(env, userId, usagePointId);
 }

@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { nowIso, usagePoints } from "../db/schema";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
+import type { Caller } from "../http/types";
 import type { ContractSummary } from "../enedis/contract-summary";
 
 export type UsagePointRow = typeof usagePoints.$inferSelect;
@@ -62,6 +63,17 @@ export async function ownedPdl(env: Env, userId: string, usagePointId: string): 
     .where(and(eq(usagePoints.usagePointId, usagePointId), eq(usagePoints.userId, userId)))
     .get();
   if (!row) throw new AppError(404, "PDL_NOT_FOUND", "Point de livraison inconnu sur ce compte.", { field: "usage_point_id" });
+  return row;
+}
+
+/**
+ * ownedPdl, from what the caller's authentication query already answered when it joined this PDL (http/auth.ts
+ * requireAuthWithPdl): same check, same 404, no second round trip. Any other PDL is looked up as usual.
+ */
+export async function ownedPdlOf(env: Env, caller: Pick<Caller, "userId" | "pdl">, usagePointId: string): Promise<UsagePointRow> {
+  if (caller.pdl?.usagePointId !== usagePointId) return ownedPdl(env, caller.userId, usagePointId);
+  const row = caller.pdl.row;
+  if (!row || row.userId !== caller.userId) throw new AppError(404, "PDL_NOT_FOUND", "Point de livraison inconnu sur ce compte.", { field: "usage_point_id" });
   return row;
 }
 

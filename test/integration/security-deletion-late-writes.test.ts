@@ -122,7 +122,8 @@ describe("property 7: deletion is total despite eventual consistency", () => {
     const dataKey = await generateDataKey();
     const slot = (usagePointId: string, uid = userId) => ({ env, userId: uid, usagePointId, kind: "consumption_daily", dataKey });
     const entry = [{ day: "2026-01-01", value: { quality: "BRUT", readings: [] }, ttlSeconds: 3600 }];
-    const stored = async (usagePointId: string, uid = userId) => (await kvList(`${await pdlPrefix(env, uid, usagePointId)}consumption_daily:2026-01-01`)).length;
+    // a settled day: its entry is the month's pack ("consumption_daily:m:2026-01"), counted like any entry of the series
+    const stored = async (usagePointId: string, uid = userId) => (await kvList(`${await pdlPrefix(env, uid, usagePointId)}consumption_daily:m:2026-01`)).length;
 
     // the PDL is the account's: the entry stays, and reads back
     await writeDays(slot(P2), entry);

@@ -75,3 +75,22 @@ describe("the account data key and its wrapped copies (SECURITY.md 1)", () => {
     expect(await sameKey(key, await unwrapDataKey(rewrapped, "lgsess_new-session", "session"))).toBe(true);
   });
 });
+
+describe("unwrapped keys remembered per isolate", () => {
+  it("the same wrapped copy and credential unwrap once; a wrong credential or another copy is never served from memory", async () => {
+    const { generateDataKey, unwrapDataKey, unwrappedKeysInMemory, wrapDataKey } = await import("../../src/crypto/data-key");
+    const dataKey = await generateDataKey();
+    const wrapped = await wrapDataKey(dataKey, "lgs_secret-one", "client_secret");
+    const first = await unwrapDataKey(wrapped, "lgs_secret-one", "client_secret");
+    const size = unwrappedKeysInMemory();
+    expect(await unwrapDataKey(wrapped, "lgs_secret-one", "client_secret")).toBe(first); // remembered
+    expect(unwrappedKeysInMemory()).toBe(size);
+    await expect(unwrapDataKey(wrapped, "lgs_secret-two", "client_secret")).rejects.toThrow();
+    await expect(unwrapDataKey(wrapped, "lgs_secret-one", "password")).rejects.toThrow(); // purpose is part of it
+    expect(unwrappedKeysInMemory()).toBe(size); // failures are not remembered
+    // a regenerated secret: D1 now returns another wrapped copy; the old credential does not open it
+    const rewrapped = await wrapDataKey(dataKey, "lgs_secret-new", "client_secret");
+    await expect(unwrapDataKey(rewrapped, "lgs_secret-one", "client_secret")).rejects.toThrow();
+    expect(await crypto.subtle.exportKey("raw", await unwrapDataKey(rewrapped, "lgs_secret-new", "client_secret"))).toEqual(await crypto.subtle.exportKey("raw", dataKey));
+  });
+});
