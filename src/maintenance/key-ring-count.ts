@@ -1,6 +1,6 @@
 import { and, gt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { keyedHash } from "../crypto/keyed-hash";
+import { accountPrefixUnder } from "../cache/keys";
 import { keyId, keyRing } from "../crypto/key-ring";
 import { PASSWORD_SCHEME } from "../crypto/password";
 import { db } from "../db/client";
@@ -86,17 +86,14 @@ function withTotal(c: Omit<KeyRingDependents, "total">): KeyRingDependents {
 
 /**
  * Accounts with at least one cache entry still named under `secret`'s tags: one KV list (a single key) per account.
- * The tag is the cache's own (src/cache/keys.ts accountPrefix: "c:" + the first 22 characters of the keyed hash
- * "kv-account" of the user id), computed here under the previous key.
- * TODO(key-ring): once the cache work (hot-path branch) is on main, use its `accountPrefixUnder(secret, userId)` from
- * src/cache/keys.ts here instead of repeating the tag's recipe.
+ * The prefix is the cache's own (src/cache/keys.ts), computed under the previous key.
  */
 async function countAccountsWithCacheUnder(env: Env, secret: string): Promise<number> {
   const ids = (await db(env).select({ id: users.id }).from(users).all()).map((u) => u.id);
   let found = 0;
   for (let i = 0; i < ids.length; i += KV_LISTS_IN_PARALLEL) {
     const lists = await Promise.all(
-      ids.slice(i, i + KV_LISTS_IN_PARALLEL).map(async (id) => env.KV.list({ prefix: `c:${(await keyedHash(secret, "kv-account", id)).slice(0, 22)}:`, limit: 1 })),
+      ids.slice(i, i + KV_LISTS_IN_PARALLEL).map(async (id) => env.KV.list({ prefix: await accountPrefixUnder(secret, id), limit: 1 })),
     );
     found += lists.filter((l) => l.keys.length > 0).length;
   }
