@@ -8,7 +8,7 @@ import { HOUR_MS } from "./time";
  * A sync call is granted at `nowMs` only when ALL of these hold (numbers for the defaults 5/s, 1000/h, share 0.5):
  *  1. no Enedis block is in force for the API;
  *  2. it starts now (sync never queues), at least the budget's spacing after and before every other start
- *     (one every 212 ms), and, counting it, every window of `perSecond` spacings (1.06 s) holds at most
+ *     (one every 210 ms), and, counting it, every window of `perSecond` spacings (1.05 s) holds at most
  *     `perSecond - 1` starts (4), so an interactive request arriving in that second still finds a slot;
  *  3. the API's rolling hour, counting it, holds at most `perHourPerApi` starts (1000) — sync only uses what
  *     interactive requests left;
